@@ -1,0 +1,1 @@
+"""caredesk: support operations for software vendors."""
