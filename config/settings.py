@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "caredesk.policy",
+    "caredesk.core",
     "caredesk.accounts",
     "caredesk.catalog",
     "caredesk.clients",

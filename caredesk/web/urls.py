@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("policy/", views.policy_page, name="policy"),
+    path("versions/", views.versions_page, name="versions"),
+    path("clients/<str:number>/", views.client_detail, name="client-detail"),
+]

@@ -1,0 +1,12 @@
+"""URL map: the public pages, the client area, sign-in and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "caredesk administration"
+admin.site.site_title = "caredesk admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("caredesk.web.urls")),
+]
