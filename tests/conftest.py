@@ -1,0 +1,66 @@
+"""The named test world: acme on Premium Care, globex on Install Assistance, and their people.
+
+Everything is built through the same action functions the product uses.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caredesk.accounts.models import User
+from caredesk.catalog.default_catalog import load_catalog
+from caredesk.catalog.models import ProductLine
+from caredesk.clients.actions import add_contact, record_purchase, register_client
+from caredesk.plans.actions import subscribe
+
+EASTERN = ZoneInfo("America/New_York")
+
+
+def eastern(*args) -> datetime:
+    """An instant on the support clock: eastern(2026, 6, 2, 10) is Tue 2 June 2026 10:00 New York."""
+    return datetime(*args, tzinfo=EASTERN)
+
+
+@pytest.fixture
+def catalog(db):
+    load_catalog()
+    return {line.slug: line for line in ProductLine.objects.all()}
+
+
+def _user(username, role, **extra):
+    user = User.objects.create_user(username, f"{username}@example.test", "test-pass-123",
+                                    role=role, first_name=username.title(), **extra)
+    return user
+
+
+@pytest.fixture
+def world(catalog):
+    """acme (Premium Care + 24x7 for FootPrints and Track-It!), globex (Install Assistance),
+    initech (no plan); agent alice, senior technician sam, manager maggie, contact carol at acme,
+    contact gary at globex, outsider mallory at initech."""
+    acme = register_client("C-100", "Acme Corp")
+    globex = register_client("C-200", "Globex")
+    initech = register_client("C-300", "Initech")
+    record_purchase(acme, catalog["footprints"], "11.0", date(2025, 9, 1), serial_number="FP-1")
+    record_purchase(acme, catalog["track-it"], "10.x", date(2025, 9, 1), serial_number="TI-1")
+    record_purchase(globex, catalog["track-it"], "9.x", date(2025, 3, 1))
+    record_purchase(initech, catalog["footprints"], "10.0", date(2024, 1, 10))
+    acme_plan = subscribe(acme, "premium-care", [catalog["footprints"], catalog["track-it"]],
+                          starts_on=date(2025, 9, 1), months=24, addons=["24x7"])
+    globex_plan = subscribe(globex, "install-assistance", [catalog["track-it"]],
+                            starts_on=date(2025, 3, 1), months=36)
+    people = {
+        "alice": _user("alice", User.Role.AGENT),
+        "sam": _user("sam", User.Role.SENIOR),
+        "maggie": _user("maggie", User.Role.MANAGER),
+        "carol": _user("carol", User.Role.CONTACT),
+        "gary": _user("gary", User.Role.CONTACT),
+        "mallory": _user("mallory", User.Role.CONTACT),
+    }
+    add_contact(acme, "Carol Contact", "carol@acme.test", phone="+1 555 0100",
+                user=people["carol"], is_primary=True)
+    add_contact(globex, "Gary Globex", "gary@globex.test", user=people["gary"])
+    add_contact(initech, "Mallory Outsider", "mallory@initech.test", user=people["mallory"])
+    return {"acme": acme, "globex": globex, "initech": initech, "catalog": catalog,
+            "plans": {"acme": acme_plan, "globex": globex_plan}, **people}
