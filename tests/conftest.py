@@ -18,7 +18,7 @@ EASTERN = ZoneInfo("America/New_York")
 
 
 def eastern(*args) -> datetime:
-    """An instant on the support clock: eastern(2026, 6, 2, 10) is Tue 2 June 2026 10:00 New York."""
+    """An instant on the support clock: eastern(2026, 6, 2, 10) is Tue 2 June 2026, 10:00."""
     return datetime(*args, tzinfo=EASTERN)
 
 
@@ -29,8 +29,14 @@ def catalog(db):
 
 
 def _user(username, role, **extra):
-    user = User.objects.create_user(username, f"{username}@example.test", "test-pass-123",
-                                    role=role, first_name=username.title(), **extra)
+    user = User.objects.create_user(
+        username,
+        f"{username}@example.test",
+        "test-pass-123",
+        role=role,
+        first_name=username.title(),
+        **extra,
+    )
     return user
 
 
@@ -46,10 +52,17 @@ def world(catalog):
     record_purchase(acme, catalog["track-it"], "10.x", date(2025, 9, 1), serial_number="TI-1")
     record_purchase(globex, catalog["track-it"], "9.x", date(2025, 3, 1))
     record_purchase(initech, catalog["footprints"], "10.0", date(2024, 1, 10))
-    acme_plan = subscribe(acme, "premium-care", [catalog["footprints"], catalog["track-it"]],
-                          starts_on=date(2025, 9, 1), months=24, addons=["24x7"])
-    globex_plan = subscribe(globex, "install-assistance", [catalog["track-it"]],
-                            starts_on=date(2025, 3, 1), months=36)
+    acme_plan = subscribe(
+        acme,
+        "premium-care",
+        [catalog["footprints"], catalog["track-it"]],
+        starts_on=date(2025, 9, 1),
+        months=24,
+        addons=["24x7"],
+    )
+    globex_plan = subscribe(
+        globex, "install-assistance", [catalog["track-it"]], starts_on=date(2025, 3, 1), months=36
+    )
     people = {
         "alice": _user("alice", User.Role.AGENT),
         "sam": _user("sam", User.Role.SENIOR),
@@ -58,9 +71,21 @@ def world(catalog):
         "gary": _user("gary", User.Role.CONTACT),
         "mallory": _user("mallory", User.Role.CONTACT),
     }
-    add_contact(acme, "Carol Contact", "carol@acme.test", phone="+1 555 0100",
-                user=people["carol"], is_primary=True)
+    add_contact(
+        acme,
+        "Carol Contact",
+        "carol@acme.test",
+        phone="+1 555 0100",
+        user=people["carol"],
+        is_primary=True,
+    )
     add_contact(globex, "Gary Globex", "gary@globex.test", user=people["gary"])
     add_contact(initech, "Mallory Outsider", "mallory@initech.test", user=people["mallory"])
-    return {"acme": acme, "globex": globex, "initech": initech, "catalog": catalog,
-            "plans": {"acme": acme_plan, "globex": globex_plan}, **people}
+    return {
+        "acme": acme,
+        "globex": globex,
+        "initech": initech,
+        "catalog": catalog,
+        "plans": {"acme": acme_plan, "globex": globex_plan},
+        **people,
+    }

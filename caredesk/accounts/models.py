@@ -19,7 +19,9 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTACT)
     time_zone = models.CharField(
-        max_length=64, blank=True, help_text="Times are shown in this zone (blank: the support zone)."
+        max_length=64,
+        blank=True,
+        help_text="Times are shown in this zone (blank: the support zone).",
     )
 
     @property

@@ -17,8 +17,14 @@ class ReleaseError(ValueError):
     """A release that the Guide's rules do not allow (the message says which rule)."""
 
 
-def add_product_line(slug: str, name: str, *, kind=ProductLine.Kind.VERSIONED,
-                     branding=ProductLine.Branding.OWN, position: int = 0) -> ProductLine:
+def add_product_line(
+    slug: str,
+    name: str,
+    *,
+    kind=ProductLine.Kind.VERSIONED,
+    branding=ProductLine.Branding.OWN,
+    position: int = 0,
+) -> ProductLine:
     line, _ = ProductLine.objects.update_or_create(
         slug=slug, defaults={"name": name, "kind": kind, "branding": branding, "position": position}
     )
@@ -33,7 +39,9 @@ def _rotate(line: ProductLine) -> None:
     prior_versions = get_policy().lifecycle.prior_versions
     majors = sorted(set(line.releases.versions().values_list("major", flat=True)), reverse=True)
     retired_early = set(
-        line.releases.versions().filter(status=Release.Status.RETIRED).values_list("major", flat=True)
+        line.releases.versions()
+        .filter(status=Release.Status.RETIRED)
+        .values_list("major", flat=True)
     )
     for rank, major in enumerate(majors):
         if rank == 0:
@@ -46,11 +54,25 @@ def _rotate(line: ProductLine) -> None:
 
 
 @transaction.atomic
-def publish_release(line: ProductLine, version: str, kind: str, *, published_on: date | None = None,
-                    name: str = "", corrects: str | Release | None = None, notes: str = "") -> Release:
-    """Add a release; a version release becomes Current and the lifecycle rotates (P-LIFE)."""
+def publish_release(
+    line: ProductLine,
+    version: str,
+    kind: str,
+    *,
+    published_on: date | None = None,
+    name: str = "",
+    corrects: str | Release | None = None,
+    notes: str = "",
+    historic: bool = False,
+) -> Release:
+    """Add a release; a version release becomes Current and the lifecycle rotates (P-LIFE).
+
+    `historic` records an older version that clients still run (its status follows its rank).
+    """
     if line.is_cloud:
-        raise ReleaseError(f"{line.name} is a cloud service: it has no releases and is always Current")
+        raise ReleaseError(
+            f"{line.name} is a cloud service: it has no releases and is always Current"
+        )
     kind = Release.Kind(kind)
     try:
         number = parse_version(version)
@@ -61,7 +83,7 @@ def publish_release(line: ProductLine, version: str, kind: str, *, published_on:
     majors = set(line.releases.versions().values_list("major", flat=True))
     corrected = None
     if kind == Release.Kind.VERSION:
-        if majors and number.major <= max(majors):
+        if number.major in majors or (majors and number.major < max(majors) and not historic):
             raise ReleaseError(
                 f"a version release must change the number left of the dot (P-VERSION): "
                 f"{version} is not newer than version {max(majors)}"
@@ -88,11 +110,18 @@ def publish_release(line: ProductLine, version: str, kind: str, *, published_on:
         number = parse_version(corrected.version)
         status = corrected.status
     release = Release.objects.create(
-        product_line=line, version=version, kind=kind, major=number.major, corrects=corrected,
-        status=status, published_on=published_on, name=name or line.name, notes=notes,
+        product_line=line,
+        version=version,
+        kind=kind,
+        major=number.major,
+        corrects=corrected,
+        status=status,
+        published_on=published_on,
+        name=name or line.name,
+        notes=notes,
     )
     if kind == Release.Kind.VERSION:
-        if name:
+        if name and number.major == max(majors | {number.major}):
             line.name = name  # P-LINEAGE: the line is known by its newest name
             line.save(update_fields=["name"])
         _rotate(line)

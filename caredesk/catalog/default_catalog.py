@@ -25,7 +25,12 @@ def load_catalog(path: Path | str = DEFAULT_CATALOG_PATH) -> list[ProductLine]:
         line = add_product_line(entry["slug"], name, kind=kind, position=position)
         for release in releases:
             if not line.releases.filter(version=release["version"]).exists():
-                publish_release(line, release["version"], release.get("kind", "version"),
-                                name=release["name"], published_on=release.get("published"))
+                publish_release(
+                    line,
+                    release["version"],
+                    release.get("kind", "version"),
+                    name=release["name"],
+                    published_on=release.get("published"),
+                )
         lines.append(line)
     return lines

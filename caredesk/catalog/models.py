@@ -28,12 +28,12 @@ class ProductLine(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("versions") + f"#{self.slug}"
+
     @property
     def is_cloud(self) -> bool:
         return self.kind == self.Kind.CLOUD
-
-    def get_absolute_url(self) -> str:
-        return reverse("versions") + f"#{self.slug}"
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -80,12 +80,18 @@ class Release(models.Model):
     MAINTENANCE_KINDS = (Kind.SERVICE_PACK, Kind.HOT_FIX)
 
     product_line = models.ForeignKey(ProductLine, on_delete=models.PROTECT, related_name="releases")
-    version = models.CharField(max_length=40, help_text="As the Guide writes it: 11.0, 10.x, 11.0.120")
+    version = models.CharField(
+        max_length=40, help_text="As the Guide writes it: 11.0, 10.x, 11.0.120"
+    )
     name = models.CharField(max_length=200, help_text="The product's name at this release.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     major = models.PositiveIntegerField(help_text="The version line this release belongs to.")
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
         help_text="For a service pack or hot fix: the release it corrects.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT)
@@ -99,9 +105,12 @@ class Release(models.Model):
     class Meta:
         ordering = ["product_line", "-major", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["product_line", "version"], name="release_version_unique"),
+            models.UniqueConstraint(
+                fields=["product_line", "version"], name="release_version_unique"
+            ),
             models.CheckConstraint(
-                condition=models.Q(corrects__isnull=True) | models.Q(kind__in=["service-pack", "hot-fix"]),
+                condition=models.Q(corrects__isnull=True)
+                | models.Q(kind__in=["service-pack", "hot-fix"]),
                 name="release_only_maintenance_corrects",
             ),
         ]

@@ -21,19 +21,29 @@ def register_client(number: str, name: str, **fields) -> Client:
     return client
 
 
-def add_contact(client: Client, name: str, email: str, *, phone: str = "", user=None,
-                is_primary: bool = False) -> Contact:
+def add_contact(
+    client: Client, name: str, email: str, *, phone: str = "", user=None, is_primary: bool = False
+) -> Contact:
     contact, _ = Contact.objects.update_or_create(
-        client=client, email=email.strip().lower(),
+        client=client,
+        email=email.strip().lower(),
         defaults={"name": name, "phone": phone, "user": user, "is_primary": is_primary},
     )
     return contact
 
 
 @transaction.atomic
-def record_purchase(client: Client, product: ProductLine, release: str | Release | None,
-                    purchased_on: date, *, serial_number: str = "", seats: int = 1,
-                    server_os: str = "", database: str = "") -> Licence:
+def record_purchase(
+    client: Client,
+    product: ProductLine,
+    release: str | Release | None,
+    purchased_on: date,
+    *,
+    serial_number: str = "",
+    seats: int = 1,
+    server_os: str = "",
+    database: str = "",
+) -> Licence:
     """A client bought a product: its licence, and the release it runs."""
     if product.is_cloud:
         resolved = None
@@ -48,14 +58,26 @@ def record_purchase(client: Client, product: ProductLine, release: str | Release
     if resolved is not None and resolved.product_line_id != product.pk:
         raise InstalledBaseError(f"{resolved} is not a release of {product.name}")
     return Licence.objects.create(
-        client=client, product_line=product, release=resolved, purchased_on=purchased_on,
-        serial_number=serial_number, seats=seats, server_os=server_os, database=database,
+        client=client,
+        product_line=product,
+        release=resolved,
+        purchased_on=purchased_on,
+        serial_number=serial_number,
+        seats=seats,
+        server_os=server_os,
+        database=database,
     )
 
 
 @transaction.atomic
-def update_environment(licence: Licence, *, release: Release | None = None, server_os=None,
-                       database=None, applied: list[Release] | None = None) -> Licence:
+def update_environment(
+    licence: Licence,
+    *,
+    release: Release | None = None,
+    server_os=None,
+    database=None,
+    applied: list[Release] | None = None,
+) -> Licence:
     """What the client runs now: release, server, service packs and hot fixes applied."""
     if release is not None:
         if release.product_line_id != licence.product_line_id:
@@ -67,7 +89,11 @@ def update_environment(licence: Licence, *, release: Release | None = None, serv
         licence.database = database
     licence.save()
     if applied is not None:
-        wrong = [r for r in applied if not r.is_maintenance or r.product_line_id != licence.product_line_id]
+        wrong = [
+            r
+            for r in applied
+            if not r.is_maintenance or r.product_line_id != licence.product_line_id
+        ]
         if wrong:
             raise InstalledBaseError(
                 f"only service packs and hot fixes of {licence.product_line.name} can be applied: "

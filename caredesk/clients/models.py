@@ -52,7 +52,10 @@ class Contact(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="contact",
     )
     name = models.CharField(max_length=200)
@@ -91,7 +94,11 @@ class Licence(models.Model):
         "catalog.ProductLine", on_delete=models.PROTECT, related_name="licences"
     )
     release = models.ForeignKey(
-        "catalog.Release", null=True, blank=True, on_delete=models.PROTECT, related_name="licences",
+        "catalog.Release",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licences",
         help_text="The release the client runs (empty for a cloud service).",
     )
     serial_number = models.CharField(max_length=64, blank=True)
@@ -100,7 +107,9 @@ class Licence(models.Model):
     server_os = models.CharField("operating system", max_length=120, blank=True)
     database = models.CharField("database version", max_length=120, blank=True)
     applied_maintenance = models.ManyToManyField(
-        "catalog.Release", blank=True, related_name="applied_by",
+        "catalog.Release",
+        blank=True,
+        related_name="applied_by",
         help_text="Service packs and hot fixes applied.",
     )
 

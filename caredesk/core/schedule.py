@@ -28,8 +28,9 @@ class PeriodicJob:
 
 
 JOBS = [
-    PeriodicJob("catalog.retire-due-releases", timedelta(hours=1),
-                "caredesk.catalog.tasks.retire_releases"),
+    PeriodicJob(
+        "catalog.retire-due-releases", timedelta(hours=1), "caredesk.catalog.tasks.retire_releases"
+    ),
 ]
 
 

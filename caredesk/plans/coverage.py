@@ -1,4 +1,4 @@
-"""Which plan covers a client's product on a day: a bought plan, or Install Assistance by default."""
+"""Which plan covers a client's product on a day: a bought plan, or the default coverage."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ def _warranty_licences(client: Client, product, day: date):
     length = policy.warranty_length
     return [
         licence
-        for licence in Licence.objects.filter(client=client, product_line=product, purchased_on__lte=day)
+        for licence in Licence.objects.filter(
+            client=client, product_line=product, purchased_on__lte=day
+        )
         if day < licence.purchased_on + length
     ]
 
@@ -61,15 +63,15 @@ def in_warranty(client: Client, product, day: date, coverage: Coverage) -> date 
     """The last day of the warranty period that includes `day`, or None if none does.
 
     The warranty period is the first 30 days after a purchase; a plan bought with no purchase
-    on record counts its own first 30 days (our reading, see docs/policy.md).
+    on record counts its own first 30 days (our reading, see docs/policy-authoring.md).
     """
     length = get_policy().warranty_length
     ends = [lic.purchased_on + length for lic in _warranty_licences(client, product, day)]
-    if not ends and coverage.subscription is not None:
-        if not Licence.objects.filter(client=client, product_line=product).exists():
-            start = coverage.starts_on
-            if start <= day < start + length:
-                ends.append(start + length)
+    no_purchase = not Licence.objects.filter(client=client, product_line=product).exists()
+    if not ends and coverage.subscription is not None and no_purchase:
+        start = coverage.starts_on
+        if start <= day < start + length:
+            ends.append(start + length)
     if not ends:
         return None
     return max(ends) - timedelta(days=1)
@@ -88,25 +90,35 @@ def find_coverage(client: Client, product, day: date) -> Coverage | NoCoverage:
         bought = max(lic.purchased_on for lic in licences)
         return Coverage(policy.warranty.default_plan, None, bought, bought + policy.warranty_length)
 
-    ended = client.subscriptions.covering(product).filter(ends_on__lte=day).order_by("-ends_on").first()
+    ended = (
+        client.subscriptions.covering(product).filter(ends_on__lte=day).order_by("-ends_on").first()
+    )
     if ended is not None:
         return NoCoverage(
             "P-TERM",
             f"{ended.plan_name} for {product.name} ended on {ended.last_day:%B %-d, %Y}; "
             f"renew the plan to restore support",
         )
-    upcoming = client.subscriptions.covering(product).filter(starts_on__gt=day).order_by("starts_on").first()
+    upcoming = (
+        client.subscriptions.covering(product)
+        .filter(starts_on__gt=day)
+        .order_by("starts_on")
+        .first()
+    )
     if upcoming is not None:
         return NoCoverage(
-            "P-TERM", f"{upcoming.plan_name} for {product.name} starts on {upcoming.starts_on:%B %-d, %Y}"
+            "P-TERM",
+            f"{upcoming.plan_name} for {product.name} starts on {upcoming.starts_on:%B %-d, %Y}",
         )
-    bought = Licence.objects.filter(client=client, product_line=product, purchased_on__lte=day).first()
+    bought = Licence.objects.filter(
+        client=client, product_line=product, purchased_on__lte=day
+    ).first()
     if bought is not None:
         default = policy.plan(policy.warranty.default_plan).name
         last = bought.purchased_on + policy.warranty_length - timedelta(days=1)
         return NoCoverage(
             "P-DEFAULT",
-            f"{product.name} was bought on {bought.purchased_on:%B %-d, %Y} without a maintenance plan; "
+            f"{product.name} was bought on {bought.purchased_on:%B %-d, %Y} without a plan; "
             f"its {default} period ended on {last:%B %-d, %Y}. Buy a plan to get support",
         )
     return NoCoverage("P-PLAN", f"no maintenance plan covers {product.name} for {client.name}")

@@ -27,17 +27,32 @@ from .decisions import (
 )
 from .models import AllowanceUsage, Subscription, add_months
 
-__all__ = ["entitlement", "clocks", "lifecycle", "scope", "plan_change", "calendar_for",
-           "coverage", "running_release", "overview"]
+__all__ = [
+    "entitlement",
+    "clocks",
+    "lifecycle",
+    "scope",
+    "plan_change",
+    "calendar_for",
+    "coverage",
+    "running_release",
+    "overview",
+]
 
 
 def _fmt_day(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+def _product_names(slugs) -> str:
+    names = dict(ProductLine.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return ", ".join(names.get(slug, slug) for slug in sorted(slugs))
+
+
 def _decision(allowed: bool, clause: str, reason: str, *, fee=False, service="", until=None):
-    return Decision(allowed, clause, reason, get_policy().version, fee=fee, service=service,
-                    until=until)
+    return Decision(
+        allowed, clause, reason, get_policy().version, fee=fee, service=service, until=until
+    )
 
 
 def coverage(client: Client, product: ProductLine, at: datetime | None = None):
@@ -55,7 +70,9 @@ def calendar_for(cov: Coverage, product: ProductLine):
     return None, policy.calendars[policy.plan(cov.plan).calendar]
 
 
-def running_release(client: Client, product: ProductLine, day: date | None = None) -> Release | None:
+def running_release(
+    client: Client, product: ProductLine, day: date | None = None
+) -> Release | None:
     """The release the client runs: that of its newest licence of the product."""
     licences = Licence.objects.filter(client=client, product_line=product).select_related("release")
     if day is not None:
@@ -78,12 +95,20 @@ def _addon_grant(cov: Coverage, product: ProductLine, service: str) -> str | Non
     return None
 
 
-def entitlement(client: Client, service: str, product: ProductLine, *,
-                release: str | Release | None = None, at: datetime | None = None) -> Decision:
+def entitlement(
+    client: Client,
+    service: str,
+    product: ProductLine,
+    *,
+    release: str | Release | None = None,
+    at: datetime | None = None,
+) -> Decision:
     """May `client` have `service` for `product` (and `release`) at `at`?"""
     policy = get_policy()
     if service not in SERVICES:
-        raise PolicyQuestionError(f"unknown service {service!r}; services are {', '.join(SERVICES)}")
+        raise PolicyQuestionError(
+            f"unknown service {service!r}; services are {', '.join(SERVICES)}"
+        )
     at = at or timezone.now()
     day = support_day(at)
     name = policy.services[service].name
@@ -98,48 +123,83 @@ def entitlement(client: Client, service: str, product: ProductLine, *,
     grant = _addon_grant(cov, product, service)
     if service == "24x7":
         if grant:
-            return _decision(True, "P-24x7", f"the {policy.addons[grant].name} add-on covers "
-                             f"{product.name} until {_fmt_day(until)}.", service=service, until=until)
+            return _decision(
+                True,
+                "P-24x7",
+                f"{name}: the {policy.addons[grant].name} add-on "
+                f"covers {product.name} until {_fmt_day(until)}.",
+                service=service,
+                until=until,
+            )
         offered = [a for a in policy.addons.values() if "24x7" in a.grants]
-        where = ", ".join(sorted({p for a in offered for p in a.products})) or "no product"
-        if product.slug not in {p for a in offered for p in a.products}:
-            why = f"24x7 support is an add-on for {where} customers only"
+        slugs = {p for a in offered for p in a.products}
+        if product.slug not in slugs:
+            where = _product_names(slugs) or "no product"
+            why = f"an add-on for {where} customers only"
         else:
             why = f"{plan.name} for {product.name} has no 24x7 add-on"
-        return _decision(False, "P-24x7", f"{why}.", service=service)
+        return _decision(False, "P-24x7", f"{name}: {why}.", service=service)
     if level == "no" and not grant:
-        return _decision(False, "P-PLAN", f"{plan.name} does not include {name.lower()}.",
-                         service=service)
+        return _decision(False, "P-PLAN", f"{name}: not included in {plan.name}.", service=service)
     if level == "fee" and not grant:
-        return _decision(False, "P-PLAN", f"{plan.name} offers {name.lower()} for a fee only.",
-                         fee=True, service=service)
+        return _decision(
+            False,
+            "P-PLAN",
+            f"{name}: available with {plan.name} for a fee.",
+            fee=True,
+            service=service,
+        )
     if level == "warranty" and not grant:
         last = in_warranty(client, product, day, cov)
         if last is None:
-            return _decision(False, "P-PLAN", f"{plan.name} includes {name.lower()} during the "
-                             f"warranty period only, and {product.name} is past it.", service=service)
+            return _decision(
+                False,
+                "P-PLAN",
+                f"{name}: included in {plan.name} during the "
+                f"warranty period only, and {product.name} is past it.",
+                service=service,
+            )
         until = min(until, last)
 
     if service == "phone":
         addon, calendar = calendar_for(cov, product)
         if not calendar.is_open(at):
             opens = calendar.next_open(at)
-            return _decision(False, "P-CHANNEL", f"phone support is open {calendar.describe()}; "
-                             f"it opens again {opens:%a %b %-d %H:%M %Z}.", service=service)
+            return _decision(
+                False,
+                "P-CHANNEL",
+                f"{name}: open {calendar.describe()}; it opens again {opens:%a %b %-d %H:%M %Z}.",
+                service=service,
+            )
         if addon and not policy.calendars[plan.calendar].is_open(at):
-            return _decision(True, "P-24x7", f"the {policy.addons[addon].name} add-on opens phone "
-                             f"support for {product.name} around the clock.", service=service,
-                             until=until)
+            return _decision(
+                True,
+                "P-24x7",
+                f"{name}: the {policy.addons[addon].name} add-on "
+                f"opens it for {product.name} around the clock.",
+                service=service,
+                until=until,
+            )
     if service == "maintenance-releases":
         return _maintenance_decision(client, product, release, day, until)
     if service == "migration-assistance":
         answer = scope("migration-assistance", client=client, product=product)
-        return _decision(answer.supported, "P-SCOPE", answer.reason, service=service,
-                         fee=not answer.supported and answer.referral != "none",
-                         until=until if answer.supported else None)
-    verb = "includes" if level != "warranty" else "includes during the warranty period"
-    return _decision(True, base_clause, f"{plan.name} {verb} {name.lower()} for {product.name} "
-                     f"until {_fmt_day(until)}.", service=service, until=until)
+        return _decision(
+            answer.supported,
+            "P-SCOPE",
+            answer.reason,
+            service=service,
+            fee=not answer.supported and answer.referral != "none",
+            until=until if answer.supported else None,
+        )
+    how = "included" if level != "warranty" else "included during the warranty period"
+    return _decision(
+        True,
+        base_clause,
+        f"{name}: {how} in {plan.name} for {product.name} until {_fmt_day(until)}.",
+        service=service,
+        until=until,
+    )
 
 
 def _maintenance_decision(client, product, release, day, until) -> Decision:
@@ -148,34 +208,64 @@ def _maintenance_decision(client, product, release, day, until) -> Decision:
     service = "maintenance-releases"
     target = release if release is not None else running_release(client, product, day)
     if product.is_cloud:
-        return _decision(True, "P-MAINT", f"{product.name} is a cloud service, always Current.",
-                         service=service, until=until)
+        return _decision(
+            True,
+            "P-MAINT",
+            f"{product.name} is a cloud service, always Current.",
+            service=service,
+            until=until,
+        )
     if target is None:
         target = current_release(product)
     if target is None:
-        return _decision(False, "P-MAINT", f"{product.name} has no Current release.", service=service)
+        return _decision(
+            False, "P-MAINT", f"{product.name} has no Current release.", service=service
+        )
     life = lifecycle_of(product, target)
     shown = life.release or target
     label = shown if isinstance(shown, str) else f"{shown.name} {shown.version}"
     if life.status == Release.Status.RETIRED:
         current = life.current.version if life.current else "the Current release"
-        return _decision(False, "P-RETIRED", f"{label} is Retired: it receives no maintenance "
-                         f"releases; upgrade to {current}.", service=service)
+        return _decision(
+            False,
+            "P-RETIRED",
+            f"{label} is Retired: it receives no maintenance releases; upgrade to {current}.",
+            service=service,
+        )
     if life.status not in policy.lifecycle.maintenance_for:
         current = life.current.version if life.current else "the Current release"
-        return _decision(False, "P-MAINT", f"maintenance releases are made for the Current "
-                         f"release only; {label} is {life.label}. Upgrade to {current}.",
-                         service=service)
-    return _decision(True, "P-MAINT", f"service packs and hot fixes for {label} are included "
-                     f"until {_fmt_day(until)}.", service=service, until=until)
+        return _decision(
+            False,
+            "P-MAINT",
+            f"maintenance releases are made for the Current "
+            f"release only; {label} is {life.label}. Upgrade to {current}.",
+            service=service,
+        )
+    return _decision(
+        True,
+        "P-MAINT",
+        f"service packs and hot fixes for {label} are included until {_fmt_day(until)}.",
+        service=service,
+        until=until,
+    )
 
 
-def clocks(client: Client, product: ProductLine, *, severity: int, channel: str,
-           submitted: datetime, escalated: datetime | None = None, pauses=()) -> Clocks:
+def clocks(
+    client: Client,
+    product: ProductLine,
+    *,
+    severity: int,
+    channel: str,
+    submitted: datetime,
+    escalated: datetime | None = None,
+    pauses=(),
+) -> Clocks:
     """The response targets of an incident and their due instants, in business time."""
     policy = get_policy()
     if channel not in policy.channels:
-        raise PolicyQuestionError(f"unknown channel {channel!r}; channels are {', '.join(policy.channels)}")
+        raise PolicyQuestionError(
+            f"unknown channel {channel!r}; channels are {', '.join(policy.channels)}"
+        )
     try:
         policy.severity(severity)
     except KeyError:
@@ -207,9 +297,10 @@ def clocks(client: Client, product: ProductLine, *, severity: int, channel: str,
     return Clocks(targets, _decision(True, clause, reason), calendar.name)
 
 
-def scope(category: str, *, client: Client | None = None, product: ProductLine | None = None
-          ) -> ScopeDecision:
-    """Is a kind of request supported (P-SCOPE); where does it go, and how much allowance is left."""
+def scope(
+    category: str, *, client: Client | None = None, product: ProductLine | None = None
+) -> ScopeDecision:
+    """Is a kind of request supported (P-SCOPE); where does it go; how much allowance is left."""
     policy = get_policy()
     if category not in policy.scope:
         raise PolicyQuestionError(
@@ -218,8 +309,9 @@ def scope(category: str, *, client: Client | None = None, product: ProductLine |
     spec = policy.scope[category]
 
     def answer(supported, referral, left, reason):
-        return ScopeDecision(supported, referral or "none", left, "P-SCOPE", reason, policy.version,
-                             category)
+        return ScopeDecision(
+            supported, referral or "none", left, "P-SCOPE", reason, policy.version, category
+        )
 
     if not spec.supported:
         referral = spec.referral
@@ -228,11 +320,20 @@ def scope(category: str, *, client: Client | None = None, product: ProductLine |
     slug, allowance = policy.allowance_for(category)
     if allowance is None or (product is None and allowance.per == "client-product"):
         return answer(True, None, None, f"Supported: {spec.text}.")
-    if product is not None and allowance.products != "all" and product.slug not in allowance.products:
+    if (
+        product is not None
+        and allowance.products != "all"
+        and product.slug not in allowance.products
+    ):
         referral = allowance.overflow_referral
         where = f" Available from {policy.referrals[referral].name}." if referral else ""
-        return answer(False, referral, 0, f"{allowance.name} is provided for "
-                      f"{', '.join(allowance.products)} only, not {product.name}.{where}")
+        return answer(
+            False,
+            referral,
+            0,
+            f"{allowance.name} is provided for "
+            f"{', '.join(allowance.products)} only, not {product.name}.{where}",
+        )
     used = 0
     if client is not None:
         used = AllowanceUsage.objects.minutes_used(
@@ -242,14 +343,26 @@ def scope(category: str, *, client: Client | None = None, product: ProductLine |
     if left == 0:
         referral = allowance.overflow_referral
         where = f" More is available from {policy.referrals[referral].name}." if referral else ""
-        return answer(False, referral, 0, f"the {allowance.minutes}-minute {allowance.name.lower()} "
-                      f"allowance is used up.{where}")
-    return answer(True, None, left, f"Supported: {spec.text}; {left} of {allowance.minutes} "
-                  f"minutes left.")
+        return answer(
+            False,
+            referral,
+            0,
+            f"the {allowance.minutes}-minute {allowance.name.lower()} allowance is used up.{where}",
+        )
+    return answer(
+        True, None, left, f"Supported: {spec.text}; {left} of {allowance.minutes} minutes left."
+    )
 
 
-def plan_change(client: Client, plan: str, products: list[ProductLine], *, start: date,
-                months: int, addons: list[str] | tuple = ()) -> PlanChangeDecision:
+def plan_change(
+    client: Client,
+    plan: str,
+    products: list[ProductLine],
+    *,
+    start: date,
+    months: int,
+    addons: list[str] | tuple = (),
+) -> PlanChangeDecision:
     """May `client` buy or renew `plan` for `products`; what upgrade does it require (P-RENEW)?"""
     policy = get_policy()
     if plan not in policy.plans:
@@ -263,32 +376,44 @@ def plan_change(client: Client, plan: str, products: list[ProductLine], *, start
 
     if months not in spec.terms_months:
         terms = ", ".join(str(m) for m in spec.terms_months)
-        return answer(False, "P-TERM", f"{spec.name} is sold for {terms} months; {months} is not a term.")
+        return answer(
+            False, "P-TERM", f"{spec.name} is sold for {terms} months; {months} is not a term."
+        )
     unavailable = [p.name for p in products if not policy.plan_covers_product(plan, p.slug)]
     if unavailable:
         return answer(False, "P-AVAIL", f"{spec.name} is not offered for {', '.join(unavailable)}.")
     for slug in addons:
         addon = policy.addons.get(slug)
         if addon is None:
-            raise PolicyQuestionError(f"unknown add-on {slug!r}; add-ons are {', '.join(policy.addons)}")
+            raise PolicyQuestionError(
+                f"unknown add-on {slug!r}; add-ons are {', '.join(policy.addons)}"
+            )
         if plan not in addon.plans:
             return answer(False, "P-24x7", f"the {addon.name} add-on is not sold with {spec.name}.")
         if not any(p.slug in addon.products for p in products):
-            return answer(False, "P-24x7", f"the {addon.name} add-on is available for "
-                          f"{', '.join(addon.products)} only.")
+            return answer(
+                False,
+                "P-24x7",
+                f"the {addon.name} add-on is available for {', '.join(addon.products)} only.",
+            )
     if policy.rules.same_level_required:
         ends = add_months(start, months)
         slugs = {p.slug for p in products}
         overlapping = (
             client.subscriptions.filter(starts_on__lt=ends, ends_on__gt=start)
-            .exclude(plan=plan).prefetch_related("products")
+            .exclude(plan=plan)
+            .prefetch_related("products")
         )
         for existing in overlapping:
             # A plan whose products all move to the new level is replaced, not mixed with.
             if not {p.slug for p in existing.products.all()} <= slugs:
-                return answer(False, "P-SAME-LEVEL", f"{client.name} has {existing.plan_name} until "
-                              f"{_fmt_day(existing.last_day)}; additional products and add-ons must "
-                              f"be covered at that same level, not {spec.name}.")
+                return answer(
+                    False,
+                    "P-SAME-LEVEL",
+                    f"{client.name} has {existing.plan_name} until "
+                    f"{_fmt_day(existing.last_day)}; additional products and add-ons must "
+                    f"be covered at that same level, not {spec.name}.",
+                )
     upgrades = []
     if policy.rules.renewal_requires_current:
         for product in products:
@@ -300,8 +425,13 @@ def plan_change(client: Client, plan: str, products: list[ProductLine], *, start
                 upgrades.append(current)
     if upgrades:
         names = ", ".join(f"{r.name} {r.version}" for r in upgrades)
-        return answer(True, "P-RENEW", f"{spec.name} may be bought; it requires upgrading to, "
-                      f"installing and registering {names}.", upgrades)
+        return answer(
+            True,
+            "P-RENEW",
+            f"{spec.name} may be bought; it requires upgrading to, "
+            f"installing and registering {names}.",
+            upgrades,
+        )
     return answer(True, "P-PLAN", f"{spec.name} may be bought for {months} months.")
 
 
@@ -315,11 +445,13 @@ def overview(client: Client, at: datetime | None = None) -> list[dict]:
     rows = []
     for product in products:
         cov = coverage(client, product, at)
-        rows.append({
-            "product": product,
-            "coverage": None if isinstance(cov, NoCoverage) else cov,
-            "no_coverage": cov if isinstance(cov, NoCoverage) else None,
-            "release": running_release(client, product),
-            "decisions": [entitlement(client, s, product, at=at) for s in SERVICES],
-        })
+        rows.append(
+            {
+                "product": product,
+                "coverage": None if isinstance(cov, NoCoverage) else cov,
+                "no_coverage": cov if isinstance(cov, NoCoverage) else None,
+                "release": running_release(client, product),
+                "decisions": [entitlement(client, s, product, at=at) for s in SERVICES],
+            }
+        )
     return rows

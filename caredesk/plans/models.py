@@ -15,7 +15,9 @@ def add_months(start: date, months: int) -> date:
     """The same day `months` later, clamped to the month's end (Jan 31 + 1 month = Feb 28)."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
-    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
+    return start.replace(
+        year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
+    )
 
 
 class SubscriptionQuerySet(models.QuerySet):

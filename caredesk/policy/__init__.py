@@ -7,7 +7,14 @@ from contextlib import contextmanager
 
 from .loader import DEFAULT_POLICY_PATH, Policy, PolicyError, load_policy
 
-__all__ = ["DEFAULT_POLICY_PATH", "Policy", "PolicyError", "load_policy", "get_policy", "use_policy"]
+__all__ = [
+    "DEFAULT_POLICY_PATH",
+    "Policy",
+    "PolicyError",
+    "load_policy",
+    "get_policy",
+    "use_policy",
+]
 
 _installed: Policy | None = None
 _override: contextvars.ContextVar[Policy | None] = contextvars.ContextVar("policy", default=None)

@@ -54,7 +54,7 @@ def load_policy(path: Path | str | None = None) -> Policy:
         raise PolicyError(path, [_describe(e) for e in exc.errors()]) from exc
     policy = Policy(document, path=path, version=hashlib.sha256(raw).hexdigest()[:12])
     try:
-        policy.calendars  # builds every calendar now so a bad one fails at start
+        _ = policy.calendars  # builds every calendar now so a bad one fails at start
     except ValueError as exc:
         raise PolicyError(path, [f"calendars: {exc}"]) from exc
     return policy

@@ -19,16 +19,33 @@ PURCHASE_FIELDS = {"client", "product", "release", "date", "serial"}
 PLAN_FIELDS = {"client", "plan", "products", "start", "months", "addons"}
 USAGE_FIELDS = {"client", "product", "allowance", "minutes"}
 QUESTIONS = {
-    "entitlement": ({"client", "service", "product"}, {"release", "at"},
-                    {"allowed", "fee", "clause"}),
-    "clock": ({"client", "product", "release", "severity", "channel", "submitted"}, {"escalated"},
-              {"first_response_due", "senior_transfer_due", "senior_callback_due",
-               "escalation_follow_up_due", "clause"}),
+    "entitlement": (
+        {"client", "service", "product"},
+        {"release", "at"},
+        {"allowed", "fee", "clause"},
+    ),
+    "clock": (
+        {"client", "product", "release", "severity", "channel", "submitted"},
+        {"escalated"},
+        {
+            "first_response_due",
+            "senior_transfer_due",
+            "senior_callback_due",
+            "escalation_follow_up_due",
+            "clause",
+        },
+    ),
     "lifecycle": ({"product"}, {"release"}, {"status", "active", "clause"}),
-    "scope": ({"category"}, {"client", "product"},
-              {"supported", "referral", "allowance_minutes_left", "clause"}),
-    "plan-change": ({"client", "plan", "products", "start", "months"}, {"addons"},
-                    {"allowed", "clause", "requires_upgrade_to"}),
+    "scope": (
+        {"category"},
+        {"client", "product"},
+        {"supported", "referral", "allowance_minutes_left", "clause"},
+    ),
+    "plan-change": (
+        {"client", "plan", "products", "start", "months"},
+        {"addons"},
+        {"allowed", "clause", "requires_upgrade_to"},
+    ),
 }
 CLOCK_FIELDS = {
     "first_response_due": "first-response",
@@ -75,7 +92,9 @@ def _date(value, where: str) -> date:
 
 def _instant(value, where: str) -> datetime:
     if not isinstance(value, datetime):
-        raise ScenarioError(f"{where}: expected an instant such as 2026-06-01T10:00:00-04:00, got {value!r}")
+        raise ScenarioError(
+            f"{where}: expected an instant such as 2026-06-01T10:00:00-04:00, got {value!r}"
+        )
     if value.tzinfo is None:
         raise ScenarioError(f"{where}: the instant {value.isoformat()} needs a UTC offset")
     return value
@@ -144,8 +163,14 @@ def _set_up(scenario: dict, now: datetime) -> None:
             raise ScenarioError(f"{where}: kind must be version, update, service-pack or hot-fix")
         published = _date(entry["published"], where) if "published" in entry else None
         try:
-            publish_release(product, _text(entry["version"], where), kind, published_on=published,
-                            corrects=entry.get("corrects"), name=entry.get("name", ""))
+            publish_release(
+                product,
+                _text(entry["version"], where),
+                kind,
+                published_on=published,
+                corrects=entry.get("corrects"),
+                name=entry.get("name", ""),
+            )
         except ReleaseError as exc:
             raise ScenarioError(f"{where}: {exc}") from None
     for i, entry in enumerate(scenario.get("purchase", []), start=1):
@@ -154,19 +179,27 @@ def _set_up(scenario: dict, now: datetime) -> None:
         product = _product(entry["product"], where)
         release = entry.get("release")
         try:
-            record_purchase(_client(entry["client"], where), product,
-                            None if release is None else _text(release, where),
-                            _date(entry["date"], where), serial_number=entry.get("serial", ""))
+            record_purchase(
+                _client(entry["client"], where),
+                product,
+                None if release is None else _text(release, where),
+                _date(entry["date"], where),
+                serial_number=entry.get("serial", ""),
+            )
         except InstalledBaseError as exc:
             raise ScenarioError(f"{where}: {exc}") from None
     for i, entry in enumerate(scenario.get("plan", []), start=1):
         where = f"plan #{i}"
         _fields(entry, where, {"client", "plan", "products", "start", "months"}, PLAN_FIELDS)
         try:
-            subscribe(_client(entry["client"], where), _text(entry["plan"], where),
-                      [_product(p, where) for p in entry["products"]],
-                      starts_on=_date(entry["start"], where), months=_int(entry["months"], where),
-                      addons=entry.get("addons", []))
+            subscribe(
+                _client(entry["client"], where),
+                _text(entry["plan"], where),
+                [_product(p, where) for p in entry["products"]],
+                starts_on=_date(entry["start"], where),
+                months=_int(entry["months"], where),
+                addons=entry.get("addons", []),
+            )
         except PlanRefused as exc:
             raise ScenarioError(f"{where}: the policy refuses this plan: {exc}") from None
         except ValueError as exc:
@@ -175,8 +208,13 @@ def _set_up(scenario: dict, now: datetime) -> None:
         where = f"usage #{i}"
         _fields(entry, where, USAGE_FIELDS)
         try:
-            log_allowance_time(_client(entry["client"], where), _product(entry["product"], where),
-                               _text(entry["allowance"], where), _int(entry["minutes"], where), at=now)
+            log_allowance_time(
+                _client(entry["client"], where),
+                _product(entry["product"], where),
+                _text(entry["allowance"], where),
+                _int(entry["minutes"], where),
+                at=now,
+            )
         except ValueError as exc:
             raise ScenarioError(f"{where}: {exc}") from None
 
@@ -196,8 +234,11 @@ def _ask(ask: dict, now: datetime) -> dict:
             product = _product(ask["product"], "ask")
             at = _instant(ask["at"], "ask.at") if "at" in ask else now
             decision = engine.entitlement(
-                _client(ask["client"], "ask", create=False), _text(ask["service"], "ask.service"),
-                product, release=_release(product, ask.get("release"), "ask.release"), at=at,
+                _client(ask["client"], "ask", create=False),
+                _text(ask["service"], "ask.service"),
+                product,
+                release=_release(product, ask.get("release"), "ask.release"),
+                at=at,
             )
             return {"allowed": decision.allowed, "fee": decision.fee, "clause": decision.clause}
         if kind == "clock":
@@ -205,9 +246,12 @@ def _ask(ask: dict, now: datetime) -> dict:
             _release(product, ask["release"], "ask.release")
             escalated = _instant(ask["escalated"], "ask.escalated") if "escalated" in ask else None
             result = engine.clocks(
-                _client(ask["client"], "ask", create=False), product,
-                severity=_int(ask["severity"], "ask.severity"), channel=_text(ask["channel"], "ask.channel"),
-                submitted=_instant(ask["submitted"], "ask.submitted"), escalated=escalated,
+                _client(ask["client"], "ask", create=False),
+                product,
+                severity=_int(ask["severity"], "ask.severity"),
+                channel=_text(ask["channel"], "ask.channel"),
+                submitted=_instant(ask["submitted"], "ask.submitted"),
+                escalated=escalated,
             )
             answer = {field: result.due(key) or "none" for field, key in CLOCK_FIELDS.items()}
             answer["clause"] = result.decision.clause
@@ -224,20 +268,29 @@ def _ask(ask: dict, now: datetime) -> dict:
         if kind == "scope":
             client = _client(ask["client"], "ask", create=False) if "client" in ask else None
             product = _product(ask["product"], "ask") if "product" in ask else None
-            decision = engine.scope(_text(ask["category"], "ask.category"), client=client,
-                                    product=product)
+            decision = engine.scope(
+                _text(ask["category"], "ask.category"), client=client, product=product
+            )
             left = decision.allowance_minutes_left
-            return {"supported": decision.supported, "referral": decision.referral,
-                    "allowance_minutes_left": "none" if left is None else left,
-                    "clause": decision.clause}
+            return {
+                "supported": decision.supported,
+                "referral": decision.referral,
+                "allowance_minutes_left": "none" if left is None else left,
+                "clause": decision.clause,
+            }
         decision = engine.plan_change(
-            _client(ask["client"], "ask", create=False), _text(ask["plan"], "ask.plan"),
+            _client(ask["client"], "ask", create=False),
+            _text(ask["plan"], "ask.plan"),
             [_product(p, "ask.products") for p in ask["products"]],
-            start=_date(ask["start"], "ask.start"), months=_int(ask["months"], "ask.months"),
+            start=_date(ask["start"], "ask.start"),
+            months=_int(ask["months"], "ask.months"),
             addons=ask.get("addons", []),
         )
-        return {"allowed": decision.allowed, "clause": decision.clause,
-                "requires_upgrade_to": decision.upgrade_text}
+        return {
+            "allowed": decision.allowed,
+            "clause": decision.clause,
+            "requires_upgrade_to": decision.upgrade_text,
+        }
     except PolicyQuestionError as exc:
         raise ScenarioError(f"ask: {exc}") from None
 
@@ -269,7 +322,9 @@ def _compare(expect: dict, answer: dict, allowed_fields: set) -> list[str]:
         if isinstance(expected, datetime) and expected.tzinfo is None:
             raise ScenarioError(f"expect.{field}: the instant needs a UTC offset")
         if isinstance(expected, (date, time)) and not isinstance(expected, datetime):
-            raise ScenarioError(f"expect.{field}: expected an instant with a UTC offset, not {expected}")
+            raise ScenarioError(
+                f"expect.{field}: expected an instant with a UTC offset, not {expected}"
+            )
         got = answer.get(field)
         if not _same(expected, got):
             if isinstance(expected, datetime) and isinstance(got, datetime):
@@ -314,7 +369,7 @@ def scenario_files(paths: list[str]) -> list[Path]:
 
 
 def run_files(paths: list[str], out: TextIO) -> tuple[int, int]:
-    """Run every scenario of `paths`; print one line each and a summary. Returns (passed, failed)."""
+    """Run every scenario of `paths`, print a line each and a summary; return (passed, failed)."""
     passed = failed = 0
 
     def report(outcome: Outcome) -> None:
@@ -349,8 +404,11 @@ def run_files(paths: list[str], out: TextIO) -> tuple[int, int]:
             except PolicyError as exc:
                 policy_problem = str(exc).replace("\n", " ")
         for index, scenario in enumerate(scenarios, start=1):
-            name = str(scenario.get("name") or f"{path.name} #{index}") if isinstance(scenario, dict) \
+            name = (
+                str(scenario.get("name") or f"{path.name} #{index}")
+                if isinstance(scenario, dict)
                 else f"{path.name} #{index}"
+            )
             if policy_problem:
                 report(Outcome(name, "ERROR", policy_problem))
                 continue

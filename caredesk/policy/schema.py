@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
-    PlainValidator,
     Field,
+    PlainValidator,
     field_validator,
     model_validator,
 )
@@ -34,9 +34,27 @@ TARGETS = ("first-response", "system-down-transfer", "system-down-callback", "es
 CHANNELS = ("web", "email", "phone", "session")
 # The engine decides with these clauses; a policy must explain each of them.
 REQUIRED_CLAUSES = (
-    "P-CLIENT", "P-INCIDENT", "P-INTAKE", "P-SEV", "P-LIFE", "P-RETIRE-NOTICE", "P-RETIRED",
-    "P-UPGRADE", "P-VERSION", "P-MAINT", "P-LINEAGE", "P-THIRDPARTY", "P-PLAN", "P-TERM",
-    "P-DEFAULT", "P-SAME-LEVEL", "P-RENEW", "P-24x7", "P-AVAIL", "P-SCOPE", "P-CHANNEL",
+    "P-CLIENT",
+    "P-INCIDENT",
+    "P-INTAKE",
+    "P-SEV",
+    "P-LIFE",
+    "P-RETIRE-NOTICE",
+    "P-RETIRED",
+    "P-UPGRADE",
+    "P-VERSION",
+    "P-MAINT",
+    "P-LINEAGE",
+    "P-THIRDPARTY",
+    "P-PLAN",
+    "P-TERM",
+    "P-DEFAULT",
+    "P-SAME-LEVEL",
+    "P-RENEW",
+    "P-24x7",
+    "P-AVAIL",
+    "P-SCOPE",
+    "P-CHANNEL",
 )
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -47,7 +65,9 @@ def _duration(value) -> Duration:
     if isinstance(value, Duration):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected a duration such as \"2 hours\" or \"1 business day\", got {value!r}")
+        raise ValueError(
+            f'expected a duration such as "2 hours" or "1 business day", got {value!r}'
+        )
     return parse_duration(value)
 
 
@@ -143,9 +163,7 @@ class CalendarSpec(Strict):
             for part in text.split(","):
                 match = HOURS_RANGE.match(part.strip())
                 if not match or part.strip()[:5] >= part.strip()[6:]:
-                    raise ValueError(
-                        f"{day} = {text!r}: expected opening hours like \"08:00-20:00\""
-                    )
+                    raise ValueError(f'{day} = {text!r}: expected opening hours like "08:00-20:00"')
         return value
 
     @model_validator(mode="after")

@@ -6,63 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text="The vendor's client number.", max_length=32, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('colleagues_see_incidents', models.BooleanField(default=True, help_text="Contacts see their colleagues' incidents, not only their own.")),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="The vendor's client number.", max_length=32, unique=True
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "colleagues_see_incidents",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Contacts see their colleagues' incidents, not only their own.",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='clients.client')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contact', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("is_primary", models.BooleanField(default=False)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contact",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['client', '-is_primary', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('client', 'email'), name='contact_email_per_client')],
+                "ordering": ["client", "-is_primary", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("client", "email"), name="contact_email_per_client"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Licence',
+            name="Licence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial_number', models.CharField(blank=True, max_length=64)),
-                ('purchased_on', models.DateField()),
-                ('seats', models.PositiveIntegerField(default=1)),
-                ('server_os', models.CharField(blank=True, max_length=120, verbose_name='operating system')),
-                ('database', models.CharField(blank=True, max_length=120, verbose_name='database version')),
-                ('applied_maintenance', models.ManyToManyField(blank=True, help_text='Service packs and hot fixes applied.', related_name='applied_by', to='catalog.release')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='licences', to='clients.client')),
-                ('product_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licences', to='catalog.productline')),
-                ('release', models.ForeignKey(blank=True, help_text='The release the client runs (empty for a cloud service).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='licences', to='catalog.release')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("serial_number", models.CharField(blank=True, max_length=64)),
+                ("purchased_on", models.DateField()),
+                ("seats", models.PositiveIntegerField(default=1)),
+                (
+                    "server_os",
+                    models.CharField(blank=True, max_length=120, verbose_name="operating system"),
+                ),
+                (
+                    "database",
+                    models.CharField(blank=True, max_length=120, verbose_name="database version"),
+                ),
+                (
+                    "applied_maintenance",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Service packs and hot fixes applied.",
+                        related_name="applied_by",
+                        to="catalog.release",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="licences",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "product_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licences",
+                        to="catalog.productline",
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The release the client runs (empty for a cloud service).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licences",
+                        to="catalog.release",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['client', 'product_line', '-purchased_on'],
-                'indexes': [models.Index(fields=['client', 'product_line', 'purchased_on'], name='clients_lic_client__1f3784_idx')],
+                "ordering": ["client", "product_line", "-purchased_on"],
+                "indexes": [
+                    models.Index(
+                        fields=["client", "product_line", "purchased_on"],
+                        name="clients_lic_client__1f3784_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -18,8 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        parser.add_argument("--demo", action="store_true",
-                            help="Load the demo data if the database has no users yet.")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Load the demo data if the database has no users yet.",
+        )
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
         parser.add_argument("--no-worker", action="store_true", help="Do not start a worker.")
 
@@ -31,11 +34,24 @@ class Command(BaseCommand):
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "caredesk.cli", "worker"])
         self.stdout.write(f"caredesk is serving on http://{host}:{port}/  (Ctrl+C stops)")
-        web = subprocess.Popen([
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-            "--access-logfile", "-", "--chdir", str(settings.BASE_DIR),
-        ])
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--chdir",
+                str(settings.BASE_DIR),
+            ]
+        )
         try:
             web.wait()
         except KeyboardInterrupt:

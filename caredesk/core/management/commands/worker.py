@@ -19,8 +19,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
-        parser.add_argument("--schedule-every", type=float, default=15.0,
-                            help="Seconds between checks for periodic jobs.")
+        parser.add_argument(
+            "--schedule-every",
+            type=float,
+            default=15.0,
+            help="Seconds between checks for periodic jobs.",
+        )
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
 
     def handle(self, *args, interval, schedule_every, batch, **options):
@@ -42,9 +46,14 @@ class Command(BaseCommand):
         else:
             threading.Thread(target=scheduler, name="caredesk-scheduler", daemon=True).start()
         worker = Worker(
-            queue_names=["default"], interval=interval, batch=batch, backend_name="default",
-            startup_delay=not batch, max_tasks=None,
-            worker_id=f"{socket.gethostname()}-{os.getpid()}", excluded_queue_names=[],
+            queue_names=["default"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=f"{socket.gethostname()}-{os.getpid()}",
+            excluded_queue_names=[],
         )
         if not batch:
             worker.configure_signals()

@@ -34,7 +34,8 @@ class Command(BaseCommand):
             sys.exit(1)
         doc = policy.document
         self.stdout.write(
-            f"OK {policy.path}\n  {doc.policy.vendor}: {doc.policy.name} (version {policy.version})\n"
+            f"OK {policy.path}\n"
+            f"  {doc.policy.vendor}: {doc.policy.name} (version {policy.version})\n"
             f"  {len(doc.plans)} plans, {len(doc.addons)} add-ons, {len(doc.calendars)} calendars, "
             f"{len(doc.scope)} scope categories, {len(doc.intake.fields)} intake fields, "
             f"{len(doc.clauses)} clauses"
@@ -48,11 +49,16 @@ class Command(BaseCommand):
         self.stdout.write(describe_policy(policy))
 
     def handle_test(self, paths, **options):
-        if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in (":memory:", "") \
-                or "memory" in str(connection.settings_dict["NAME"]):
+        if (
+            connection.vendor == "sqlite"
+            and connection.settings_dict["NAME"] in (":memory:", "")
+            or "memory" in str(connection.settings_dict["NAME"])
+        ):
             call_command("migrate", verbosity=0, interactive=False)
         else:
-            raise CommandError("policy scenarios run on a fresh in-memory database: use `caredesk policy test`")
+            raise CommandError(
+                "policy scenarios run on a fresh in-memory database: use `caredesk policy test`"
+            )
         _, failed = run_files(paths, self.stdout)
         if failed:
             sys.exit(1)

@@ -1,0 +1,171 @@
+"""Demo data: a small vendor's support world, dated relative to today so it never goes stale."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from caredesk.accounts.models import User
+from caredesk.catalog.actions import publish_release
+from caredesk.catalog.default_catalog import load_catalog
+from caredesk.catalog.models import ProductLine
+from caredesk.clients.actions import (
+    add_contact,
+    record_purchase,
+    register_client,
+    update_environment,
+)
+from caredesk.plans.actions import log_allowance_time, subscribe
+from caredesk.plans.models import add_months
+
+DEMO_PASSWORD = "caredesk-demo"
+
+STAFF = [
+    ("admin", "Ada", "Admin", User.Role.ADMIN),
+    ("alice", "Alice", "Agent", User.Role.AGENT),
+    ("sam", "Sam", "Senior", User.Role.SENIOR),
+    ("maggie", "Maggie", "Manager", User.Role.MANAGER),
+    ("rita", "Rita", "Releases", User.Role.RELEASE_MANAGER),
+]
+
+
+def _person(username: str, first: str, last: str, role: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username,
+            f"{username}@example.test",
+            DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            role=role,
+        )
+    if role in User.STAFF_ROLES:
+        user.is_staff = True
+        user.is_superuser = role == User.Role.ADMIN
+        user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+def demo_loaded() -> bool:
+    from caredesk.clients.models import Client
+
+    return Client.objects.filter(number="C-1001").exists()
+
+
+@transaction.atomic
+def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
+    """Create the demo world; returns (username, role, what to look at) for the printed logins."""
+    today = today or timezone.localdate()
+    load_catalog()
+    lines = {line.slug: line for line in ProductLine.objects.all()}
+    footprints, track_it = lines["footprints"], lines["track-it"]
+    if not footprints.releases.filter(version="9.0").exists():
+        publish_release(footprints, "9.0", "version", name="Numara FootPrints", historic=True)
+    if not footprints.releases.filter(version="11.0.200").exists():
+        publish_release(
+            footprints,
+            "11.0.200",
+            "service-pack",
+            corrects="11.0",
+            name="FootPrints 11.0 Service Pack 2",
+            published_on=today - timedelta(days=40),
+        )
+
+    logins = [(u, r.label, "") for u, _, _, r in STAFF]
+    for username, first, last, role in STAFF:
+        _person(username, first, last, role)
+
+    # Premium Care with the 24x7 add-on for FootPrints, four months into a 12-month term.
+    acme = register_client("C-1001", "Acme Manufacturing")
+    start = add_months(today, -4)
+    record_purchase(
+        acme,
+        footprints,
+        "11.0",
+        start,
+        serial_number="FP11-ACME-0042",
+        server_os="Windows Server 2008 R2",
+        database="SQL Server 2008 SP1",
+    )
+    record_purchase(
+        acme,
+        track_it,
+        "10.x",
+        start,
+        serial_number="TI10-ACME-7781",
+        server_os="Windows Server 2008 R2",
+        database="SQL Server 2008 SP1",
+    )
+    update_environment(
+        acme.licences.get(product_line=footprints),
+        applied=[footprints.releases.get(version="11.0.200")],
+    )
+    subscribe(
+        acme, "premium-care", [footprints, track_it], starts_on=start, months=12, addons=["24x7"]
+    )
+    log_allowance_time(
+        acme,
+        footprints,
+        "migration-assistance",
+        20,
+        note="Moved the FootPrints server to new hardware",
+    )
+    carol = _person("carol", "Carol", "Chen", User.Role.CONTACT)
+    add_contact(
+        acme,
+        "Carol Chen",
+        "carol@acme.example",
+        phone="+1 617 555 0142",
+        user=carol,
+        is_primary=True,
+    )
+    add_contact(acme, "Dan Ortiz", "dan@acme.example", phone="+1 617 555 0199")
+    logins.append(("carol", "Client contact", "Acme: Premium Care with 24x7 for FootPrints"))
+
+    # Install Assistance: bought Track-It! ten days ago, with a 12-month Install Assistance plan.
+    globex = register_client("C-1002", "Globex Logistics")
+    bought = today - timedelta(days=10)
+    record_purchase(
+        globex,
+        track_it,
+        "10.x",
+        bought,
+        serial_number="TI10-GLX-0001",
+        server_os="Windows Server 2008",
+        database="SQL Server 2005",
+    )
+    subscribe(globex, "install-assistance", [track_it], starts_on=bought, months=12)
+    gary = _person("gary", "Gary", "Goldberg", User.Role.CONTACT)
+    add_contact(globex, "Gary Goldberg", "gary@globex.example", phone="+1 312 555 0110", user=gary)
+    logins.append(("gary", "Client contact", "Globex: Install Assistance, in its warranty period"))
+
+    # Expired: Premium Care for Track-It! ended last month and was not renewed.
+    initech = register_client("C-1003", "Initech")
+    old = add_months(today, -13)
+    record_purchase(initech, track_it, "9.x", old, serial_number="TI9-INI-3141")
+    subscribe(initech, "premium-care", [track_it], starts_on=old, months=12)
+    ivan = _person("ivan", "Ivan", "Ivanova", User.Role.CONTACT)
+    add_contact(initech, "Ivan Ivanova", "ivan@initech.example", phone="+1 512 555 0123", user=ivan)
+    logins.append(("ivan", "Client contact", "Initech: plan expired last month"))
+
+    # Premium Care, but still running FootPrints 9.0, a Retired release.
+    umbrella = register_client("C-1004", "Umbrella Health")
+    record_purchase(
+        umbrella,
+        footprints,
+        "9.0",
+        add_months(today, -40),
+        serial_number="FP9-UMB-2718",
+        server_os="Windows Server 2003",
+        database="SQL Server 2005",
+    )
+    subscribe(umbrella, "premium-care", [footprints], starts_on=add_months(today, -2), months=24)
+    uma = _person("uma", "Uma", "Underwood", User.Role.CONTACT)
+    add_contact(
+        umbrella, "Uma Underwood", "uma@umbrella.example", phone="+1 206 555 0177", user=uma
+    )
+    logins.append(("uma", "Client contact", "Umbrella: Premium Care on a Retired release"))
+    return logins
