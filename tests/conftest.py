@@ -22,6 +22,12 @@ def eastern(*args) -> datetime:
     return datetime(*args, tzinfo=EASTERN)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a third of a second per user; tests need no brute-force resistance."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def catalog(db):
     load_catalog()

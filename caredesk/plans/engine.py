@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from caredesk.calendars import ClockStopped
 from caredesk.catalog.lifecycle import Lifecycle, current_release, lifecycle_of
 from caredesk.catalog.models import ProductLine, Release
 from caredesk.clients.models import Client, Licence
@@ -291,7 +292,10 @@ def clocks(
             if escalated is None:
                 continue
             start = escalated
-        due = calendar.due(start, policy.duration(spec.within), pauses)
+        try:
+            due = calendar.due(start, policy.duration(spec.within), pauses)
+        except ClockStopped:
+            due = None  # waiting on the client with no end yet: no due instant until it resumes
         targets[key] = Target(key, str(spec.within), due, calendar.name, clause)
     reason = f"{plan.name} for {product.name}, on {calendar.describe()}."
     return Clocks(targets, _decision(True, clause, reason), calendar.name)

@@ -62,7 +62,7 @@ def load_policy(path: Path | str | None = None) -> Policy:
 
 def _build_calendar(slug: str, spec) -> Calendar:
     if spec.always_open:
-        return Calendar.always_open(name=slug)
+        return Calendar.always_open(name=slug, timezone=spec.timezone)
     hours = {}
     for day, text in spec.hours.items():
         hours[WEEKDAYS.index(day)] = [tuple(part.strip().split("-")) for part in text.split(",")]
