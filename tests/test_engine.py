@@ -278,3 +278,15 @@ def test_overview_lists_every_service_for_every_product(world):
     rows = engine.overview(world["acme"], at=TUESDAY)
     assert {row["product"].slug for row in rows} == {"footprints", "track-it"}
     assert all(len(row["decisions"]) == 12 for row in rows)
+
+
+def test_unbranded_third_party_products_get_installation_and_integration_only(catalog):
+    line = catalog["track-it-pc-migrate"]
+    line.branding = line.Branding.THIRD_PARTY
+    line.save()
+    usage = engine.scope("product-usage", product=line)
+    assert (usage.supported, usage.clause) == (False, "P-THIRDPARTY")
+    assert engine.scope("installation", product=line).supported
+    line.branding = line.Branding.BRANDED
+    line.save()
+    assert engine.scope("product-usage", product=line).supported

@@ -312,15 +312,26 @@ def scope(
         )
     spec = policy.scope[category]
 
-    def answer(supported, referral, left, reason):
+    def answer(supported, referral, left, reason, clause="P-SCOPE"):
         return ScopeDecision(
-            supported, referral or "none", left, "P-SCOPE", reason, policy.version, category
+            supported, referral or "none", left, clause, reason, policy.version, category
         )
 
     if not spec.supported:
         referral = spec.referral
         where = f" Referred to {policy.referrals[referral].name}." if referral else ""
         return answer(False, referral, None, f"Not supported: {spec.text}.{where}")
+    limited = policy.third_party.unbranded_categories
+    if product is not None and product.branding == ProductLine.Branding.THIRD_PARTY:
+        if category not in limited:
+            return answer(
+                False,
+                None,
+                None,
+                f"{product.name} is a third-party product: support "
+                f"covers its installation and integration points only.",
+                "P-THIRDPARTY",
+            )
     slug, allowance = policy.allowance_for(category)
     if allowance is None or (product is None and allowance.per == "client-product"):
         return answer(True, None, None, f"Supported: {spec.text}.")

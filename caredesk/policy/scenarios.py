@@ -150,6 +150,7 @@ def _release(product, version, where: str):
 def _set_up(scenario: dict, now: datetime) -> None:
     from caredesk.catalog.actions import ReleaseError, publish_release
     from caredesk.catalog.default_catalog import load_catalog
+    from caredesk.catalog.lifecycle import current_release
     from caredesk.clients.actions import InstalledBaseError, record_purchase
     from caredesk.plans.actions import PlanRefused, log_allowance_time, subscribe
 
@@ -178,11 +179,15 @@ def _set_up(scenario: dict, now: datetime) -> None:
         _fields(entry, where, {"client", "product", "date"}, PURCHASE_FIELDS)
         product = _product(entry["product"], where)
         release = entry.get("release")
+        if release is None and not product.is_cloud:
+            release = current_release(product)  # a purchase is of the shipping release
+        elif release is not None:
+            release = _text(release, where)
         try:
             record_purchase(
                 _client(entry["client"], where),
                 product,
-                None if release is None else _text(release, where),
+                release,
                 _date(entry["date"], where),
                 serial_number=entry.get("serial", ""),
             )

@@ -237,6 +237,12 @@ class Warranty(Strict):
     default_plan: str
 
 
+class ThirdParty(Strict):
+    """How far unbranded third-party products are supported (P-THIRDPARTY)."""
+
+    unbranded_categories: list[Slug]
+
+
 class Rules(Strict):
     """Switches for the plan-purchase rules."""
 
@@ -315,6 +321,7 @@ class PolicyDocument(Strict):
     allowances: dict[Slug, Allowance] = {}
     referrals: dict[Slug, Referral] = {}
     scope: dict[Slug, ScopeCategory] = Field(min_length=1)
+    third_party: ThirdParty
     intake: Intake
 
     @model_validator(mode="after")
@@ -355,6 +362,9 @@ class PolicyDocument(Strict):
                 problems.append(f"scope.{slug}.allowance: unknown allowance {category.allowance!r}")
             if category.supported and category.referral:
                 problems.append(f"scope.{slug}: a supported category has no referral")
+        for slug in self.third_party.unbranded_categories:
+            if slug not in self.scope:
+                problems.append(f"third_party.unbranded_categories: unknown category {slug!r}")
         keys = [f.key for f in self.intake.fields]
         if len(set(keys)) != len(keys):
             problems.append("intake.fields: each key must appear once")

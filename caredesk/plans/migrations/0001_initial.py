@@ -6,52 +6,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('clients', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("clients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AllowanceUsage',
+            name="AllowanceUsage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('allowance', models.SlugField()),
-                ('minutes', models.PositiveIntegerField()),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('logged_at', models.DateTimeField()),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allowance_usage', to='clients.client')),
-                ('logged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.productline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("allowance", models.SlugField()),
+                ("minutes", models.PositiveIntegerField()),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("logged_at", models.DateTimeField()),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allowance_usage",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product_line",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.productline",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-logged_at'],
+                "ordering": ["-logged_at"],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan', models.SlugField(help_text='A plan of the support policy, e.g. premium-care.')),
-                ('starts_on', models.DateField()),
-                ('months', models.PositiveSmallIntegerField()),
-                ('ends_on', models.DateField(editable=False, help_text='The first day no longer covered.')),
-                ('addons', models.JSONField(blank=True, default=list)),
-                ('policy_version', models.CharField(editable=False, max_length=64)),
-                ('decided_by_clause', models.CharField(editable=False, max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='clients.client')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('products', models.ManyToManyField(related_name='subscriptions', to='catalog.productline')),
-                ('renews', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='renewals', to='plans.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.SlugField(help_text="A plan of the support policy, e.g. premium-care."),
+                ),
+                ("starts_on", models.DateField()),
+                ("months", models.PositiveSmallIntegerField()),
+                (
+                    "ends_on",
+                    models.DateField(editable=False, help_text="The first day no longer covered."),
+                ),
+                ("addons", models.JSONField(blank=True, default=list)),
+                ("policy_version", models.CharField(editable=False, max_length=64)),
+                ("decided_by_clause", models.CharField(editable=False, max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "products",
+                    models.ManyToManyField(related_name="subscriptions", to="catalog.productline"),
+                ),
+                (
+                    "renews",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="renewals",
+                        to="plans.subscription",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['client', '-starts_on'],
-                'indexes': [models.Index(fields=['client', 'starts_on', 'ends_on'], name='plans_subsc_client__be8121_idx')],
+                "ordering": ["client", "-starts_on"],
+                "indexes": [
+                    models.Index(
+                        fields=["client", "starts_on", "ends_on"],
+                        name="plans_subsc_client__be8121_idx",
+                    )
+                ],
             },
         ),
     ]
