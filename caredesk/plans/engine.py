@@ -321,17 +321,13 @@ def scope(
         referral = spec.referral
         where = f" Referred to {policy.referrals[referral].name}." if referral else ""
         return answer(False, referral, None, f"Not supported: {spec.text}.{where}")
-    limited = policy.third_party.unbranded_categories
-    if product is not None and product.branding == ProductLine.Branding.THIRD_PARTY:
-        if category not in limited:
-            return answer(
-                False,
-                None,
-                None,
-                f"{product.name} is a third-party product: support "
-                f"covers its installation and integration points only.",
-                "P-THIRDPARTY",
-            )
+    unbranded = product is not None and product.branding == ProductLine.Branding.THIRD_PARTY
+    if unbranded and category not in policy.third_party.unbranded_categories:
+        reason = (
+            f"{product.name} is a third-party product: support covers its installation and "
+            f"integration points only."
+        )
+        return answer(False, None, None, reason, "P-THIRDPARTY")
     slug, allowance = policy.allowance_for(category)
     if allowance is None or (product is None and allowance.per == "client-product"):
         return answer(True, None, None, f"Supported: {spec.text}.")
