@@ -103,8 +103,13 @@ def entitlement(
     *,
     release: str | Release | None = None,
     at: datetime | None = None,
+    known_coverage: Coverage | NoCoverage | None = None,
 ) -> Decision:
-    """May `client` have `service` for `product` (and `release`) at `at`?"""
+    """May `client` have `service` for `product` (and `release`) at `at`?
+
+    `known_coverage` is `coverage(client, product, at)` when the caller already has it, so that
+    a page asking about every service looks the plan up once.
+    """
     policy = get_policy()
     if service not in SERVICES:
         raise PolicyQuestionError(
@@ -113,7 +118,7 @@ def entitlement(
     at = at or timezone.now()
     day = support_day(at)
     name = policy.services[service].name
-    cov = find_coverage(client, product, day)
+    cov = known_coverage or find_coverage(client, product, day)
     if isinstance(cov, NoCoverage):
         return _decision(False, cov.clause, f"{name}: {cov.reason}.", service=service)
     plan = policy.plan(cov.plan)
@@ -462,7 +467,9 @@ def overview(client: Client, at: datetime | None = None) -> list[dict]:
                 "coverage": None if isinstance(cov, NoCoverage) else cov,
                 "no_coverage": cov if isinstance(cov, NoCoverage) else None,
                 "release": running_release(client, product),
-                "decisions": [entitlement(client, s, product, at=at) for s in SERVICES],
+                "decisions": [
+                    entitlement(client, s, product, at=at, known_coverage=cov) for s in SERVICES
+                ],
             }
         )
     return rows
