@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "caredesk.catalog",
     "caredesk.clients",
     "caredesk.plans",
+    "caredesk.incidents",
+    "caredesk.mail",
     "caredesk.web",
 ]
 
@@ -168,6 +170,22 @@ TASKS = {
 }
 
 CAREDESK_POLICY = os.environ.get("CAREDESK_POLICY", "")
+
+# Outgoing mail: SMTP when CAREDESK_SMTP_HOST is set, else files under var/mail to read.
+DEFAULT_FROM_EMAIL = os.environ.get("CAREDESK_MAIL_FROM", "support@caredesk.localhost")
+CAREDESK_MAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2]
+if os.environ.get("CAREDESK_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["CAREDESK_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("CAREDESK_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("CAREDESK_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CAREDESK_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("CAREDESK_SMTP_STARTTLS")
+    EMAIL_USE_SSL = env_flag("CAREDESK_SMTP_TLS")
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 LOGGING = {
     "version": 1,

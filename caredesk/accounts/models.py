@@ -18,6 +18,9 @@ class User(AbstractUser):
     STAFF_ROLES = (Role.AGENT, Role.SENIOR, Role.MANAGER, Role.RELEASE_MANAGER, Role.ADMIN)
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTACT)
+    on_duty = models.BooleanField(
+        default=False, help_text="Senior technicians on duty receive System Down transfers first."
+    )
     time_zone = models.CharField(
         max_length=64,
         blank=True,

@@ -31,6 +31,10 @@ JOBS = [
     PeriodicJob(
         "catalog.retire-due-releases", timedelta(hours=1), "caredesk.catalog.tasks.retire_releases"
     ),
+    PeriodicJob(
+        "incidents.sweep-clocks", timedelta(minutes=1), "caredesk.incidents.tasks.sweep_clocks"
+    ),
+    PeriodicJob("mail.send-outbox", timedelta(minutes=1), "caredesk.mail.tasks.send_outbox"),
 ]
 
 

@@ -4,24 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicRun',
+            name="PeriodicRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=100)),
-                ('slot', models.DateTimeField(help_text='The start of the period this run covers.')),
-                ('enqueued_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=100)),
+                (
+                    "slot",
+                    models.DateTimeField(help_text="The start of the period this run covers."),
+                ),
+                ("enqueued_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['job', '-slot'], name='core_period_job_60330b_idx')],
-                'constraints': [models.UniqueConstraint(fields=('job', 'slot'), name='periodic_run_once')],
+                "indexes": [
+                    models.Index(fields=["job", "-slot"], name="core_period_job_60330b_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("job", "slot"), name="periodic_run_once")
+                ],
             },
         ),
     ]

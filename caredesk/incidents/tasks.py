@@ -1,0 +1,12 @@
+"""Background work of incidents."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from .clocks import sweep
+
+
+@task()
+def sweep_clocks() -> dict:
+    """Warn before targets fall due and record breaches (each exactly once)."""
+    return sweep(timezone.now())
