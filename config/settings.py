@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_filters",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "caredesk.plans",
     "caredesk.incidents",
     "caredesk.mail",
+    "caredesk.console",
     "caredesk.web",
 ]
 
