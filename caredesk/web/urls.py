@@ -7,4 +7,6 @@ urlpatterns = [
     path("policy/", views.policy_page, name="policy"),
     path("versions/", views.versions_page, name="versions"),
     path("clients/<str:number>/", views.client_detail, name="client-detail"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
 ]
