@@ -61,8 +61,15 @@ def lifecycle_of(line: ProductLine, version: str | Release | None) -> Lifecycle:
         number = parse_version(version)
     except VersionError as exc:
         raise UnknownRelease(str(exc)) from exc
-    oldest = line.releases.versions().order_by("major").first()
-    if oldest is not None and number.major < oldest.major:
-        # "Retired = all earlier releases": the catalog need not list every old version.
+    listed = list(line.releases.versions().order_by("-major").values_list("major", "status"))
+    if listed and number.major < listed[-1][0]:
+        # The catalog need not list every old version: an unlisted one is ranked as if every
+        # version number between it and the oldest listed one had been released.
+        from caredesk.policy import get_policy
+
+        rank = len(listed) + (listed[-1][0] - number.major - 1)
+        oldest_retired = listed[-1][1] == Release.Status.RETIRED
+        if rank <= get_policy().lifecycle.prior_versions and not oldest_retired:
+            return Lifecycle(Release.Status.PRIOR, None, current)
         return Lifecycle(Release.Status.RETIRED, None, current)
     raise UnknownRelease(f"{line.name} has no release {version}")

@@ -84,7 +84,8 @@ class Release(models.Model):
         max_length=40, help_text="As the Guide writes it: 11.0, 10.x, 11.0.120"
     )
     name = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="The product's name at this release (blank: the product line's name).",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)

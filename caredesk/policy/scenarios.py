@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TextIO
 
@@ -149,12 +149,10 @@ def _release(product, version, where: str):
 # ----------------------------------------------------------------------------- setting up
 def _set_up(scenario: dict, now: datetime) -> None:
     from caredesk.catalog.actions import ReleaseError, publish_release
-    from caredesk.catalog.default_catalog import load_catalog
     from caredesk.catalog.lifecycle import current_release
     from caredesk.clients.actions import InstalledBaseError, record_purchase
     from caredesk.plans.actions import PlanRefused, log_allowance_time, subscribe
 
-    load_catalog()
     for i, entry in enumerate(scenario.get("release", []), start=1):
         where = f"release #{i}"
         _fields(entry, where, {"product", "version", "kind"}, RELEASE_FIELDS)
@@ -163,6 +161,8 @@ def _set_up(scenario: dict, now: datetime) -> None:
         if kind not in {"version", "update", "service-pack", "hot-fix"}:
             raise ScenarioError(f"{where}: kind must be version, update, service-pack or hot-fix")
         published = _date(entry["published"], where) if "published" in entry else None
+        if published is not None and published > now.astimezone(_zone()).date():
+            continue  # the world is set up as it stands at `now`: not yet published
         try:
             publish_release(
                 product,
@@ -305,15 +305,23 @@ def _show(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.isoformat()
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
     if isinstance(value, str):
         return value
     return repr(value)
 
 
+def _zone():
+    from . import get_policy
+
+    return get_policy().support_zone
+
+
 def _same(expected, got) -> bool:
     if isinstance(expected, datetime):
-        return isinstance(got, datetime) and expected == got
+        # In UTC: Python never equates aware datetimes of different zones in a repeated hour.
+        return isinstance(got, datetime) and expected.astimezone(UTC) == got.astimezone(UTC)
     if isinstance(expected, bool) or isinstance(got, bool):
         return type(expected) is type(got) and expected == got
     return expected == got
@@ -340,7 +348,11 @@ def _compare(expect: dict, answer: dict, allowed_fields: set) -> list[str]:
 
 # ----------------------------------------------------------------------------- running
 def run_scenario(scenario: dict) -> list[str]:
-    """Set up, ask and compare one scenario; returns the mismatches (empty when it passes)."""
+    """Set up, ask and compare one scenario; returns the mismatches (empty when it passes).
+
+    The default catalog must be loaded (see `run_files`); everything else the scenario sets up
+    is rolled back when it ends.
+    """
     from django.db import transaction
     from django.utils import timezone
 
@@ -373,6 +385,42 @@ def scenario_files(paths: list[str]) -> list[Path]:
     return files
 
 
+def _run_file(scenarios: list, path: Path, policy, policy_problem: str | None):
+    """The outcomes of one file's scenarios: the default catalog is loaded once, under the
+    file's policy, and each scenario runs in a savepoint rolled back when it ends."""
+    from contextlib import nullcontext
+
+    from django.db import transaction
+
+    from caredesk.catalog.default_catalog import load_catalog
+
+    with transaction.atomic(), use_policy(policy) if policy is not None else nullcontext():
+        if not policy_problem:
+            load_catalog()
+        for index, scenario in enumerate(scenarios, start=1):
+            name = (
+                str(scenario.get("name") or f"{path.name} #{index}")
+                if isinstance(scenario, dict)
+                else f"{path.name} #{index}"
+            )
+            if policy_problem:
+                yield Outcome(name, "ERROR", policy_problem)
+                continue
+            if not isinstance(scenario, dict):
+                yield Outcome(name, "ERROR", "a scenario must be a table")
+                continue
+            try:
+                problems = run_scenario(scenario)
+            except ScenarioError as exc:
+                yield Outcome(name, "ERROR", str(exc))
+                continue
+            except Exception as exc:  # a scenario must never stop the others
+                yield Outcome(name, "ERROR", f"{type(exc).__name__}: {exc}")
+                continue
+            yield Outcome(name, "FAIL" if problems else "PASS", "; ".join(problems))
+        transaction.set_rollback(True)
+
+
 def run_files(paths: list[str], out: TextIO) -> tuple[int, int]:
     """Run every scenario of `paths`, print a line each and a summary; return (passed, failed)."""
     passed = failed = 0
@@ -398,9 +446,10 @@ def run_files(paths: list[str], out: TextIO) -> tuple[int, int]:
             report(Outcome(str(path), "ERROR", "no [[scenario]] in this file"))
             continue
         scenarios = data["scenario"] if isinstance(data["scenario"], list) else [data["scenario"]]
+        unknown = sorted(set(data) - {"scenario", "policy"})
         policy = None
-        policy_problem = None
-        if "policy" in data:
+        policy_problem = f"unknown top-level field {', '.join(unknown)}" if unknown else None
+        if "policy" in data and not policy_problem:
             policy_path = (path.parent / str(data["policy"])).resolve()
             try:
                 if policy_path not in policies:
@@ -408,30 +457,7 @@ def run_files(paths: list[str], out: TextIO) -> tuple[int, int]:
                 policy = policies[policy_path]
             except PolicyError as exc:
                 policy_problem = str(exc).replace("\n", " ")
-        for index, scenario in enumerate(scenarios, start=1):
-            name = (
-                str(scenario.get("name") or f"{path.name} #{index}")
-                if isinstance(scenario, dict)
-                else f"{path.name} #{index}"
-            )
-            if policy_problem:
-                report(Outcome(name, "ERROR", policy_problem))
-                continue
-            if not isinstance(scenario, dict):
-                report(Outcome(name, "ERROR", "a scenario must be a table"))
-                continue
-            try:
-                if policy is not None:
-                    with use_policy(policy):
-                        problems = run_scenario(scenario)
-                else:
-                    problems = run_scenario(scenario)
-            except ScenarioError as exc:
-                report(Outcome(name, "ERROR", str(exc)))
-                continue
-            except Exception as exc:  # a scenario must never stop the others
-                report(Outcome(name, "ERROR", f"{type(exc).__name__}: {exc}"))
-                continue
-            report(Outcome(name, "FAIL" if problems else "PASS", "; ".join(problems)))
+        for outcome in _run_file(scenarios, path, policy, policy_problem):
+            report(outcome)
     out.write(f"{passed} passed, {failed} failed\n")
     return passed, failed

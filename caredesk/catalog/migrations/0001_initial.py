@@ -5,47 +5,156 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ProductLine',
+            name="ProductLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(help_text='The name of the newest release.', max_length=200)),
-                ('kind', models.CharField(choices=[('versioned', 'Versioned software'), ('cloud', 'Cloud service (always Current)')], default='versioned', max_length=20)),
-                ('branding', models.CharField(choices=[('own', "Vendor's own"), ('branded', "Third party, sold under the vendor's brand"), ('third-party', 'Third party, unbranded')], default='own', max_length=20)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order on the versions chart.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                (
+                    "name",
+                    models.CharField(help_text="The name of the newest release.", max_length=200),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("versioned", "Versioned software"),
+                            ("cloud", "Cloud service (always Current)"),
+                        ],
+                        default="versioned",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "branding",
+                    models.CharField(
+                        choices=[
+                            ("own", "Vendor's own"),
+                            ("branded", "Third party, sold under the vendor's brand"),
+                            ("third-party", "Third party, unbranded"),
+                        ],
+                        default="own",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Order on the versions chart."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(help_text='As the Guide writes it: 11.0, 10.x, 11.0.120', max_length=40)),
-                ('name', models.CharField(blank=True, help_text="The product's name at this release (blank: the product line's name).", max_length=200)),
-                ('kind', models.CharField(choices=[('version', 'Version release'), ('update', 'Update release'), ('service-pack', 'Service pack'), ('hot-fix', 'Hot fix')], max_length=20)),
-                ('major', models.PositiveIntegerField(help_text='The version line this release belongs to.')),
-                ('status', models.CharField(choices=[('current', 'Current'), ('prior', 'Prior'), ('retired', 'Retired')], default='current', max_length=10)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('retirement_announced_on', models.DateField(blank=True, null=True)),
-                ('retires_on', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('corrects', models.ForeignKey(blank=True, help_text='For a service pack or hot fix: the release it corrects.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='catalog.release')),
-                ('product_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='releases', to='catalog.productline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.CharField(
+                        help_text="As the Guide writes it: 11.0, 10.x, 11.0.120", max_length=40
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The product's name at this release (blank: the product line's name).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("version", "Version release"),
+                            ("update", "Update release"),
+                            ("service-pack", "Service pack"),
+                            ("hot-fix", "Hot fix"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "major",
+                    models.PositiveIntegerField(
+                        help_text="The version line this release belongs to."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("current", "Current"),
+                            ("prior", "Prior"),
+                            ("retired", "Retired"),
+                        ],
+                        default="current",
+                        max_length=10,
+                    ),
+                ),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("retirement_announced_on", models.DateField(blank=True, null=True)),
+                ("retires_on", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a service pack or hot fix: the release it corrects.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="catalog.release",
+                    ),
+                ),
+                (
+                    "product_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="releases",
+                        to="catalog.productline",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product_line', '-major', 'version'],
-                'indexes': [models.Index(fields=['product_line', 'major'], name='catalog_rel_product_dd435b_idx')],
-                'constraints': [models.UniqueConstraint(fields=('product_line', 'version'), name='release_version_unique'), models.CheckConstraint(condition=models.Q(('corrects__isnull', True), ('kind__in', ['service-pack', 'hot-fix']), _connector='OR'), name='release_only_maintenance_corrects')],
+                "ordering": ["product_line", "-major", "version"],
+                "indexes": [
+                    models.Index(
+                        fields=["product_line", "major"], name="catalog_rel_product_dd435b_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("product_line", "version"), name="release_version_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("corrects__isnull", True),
+                            ("kind__in", ["service-pack", "hot-fix"]),
+                            _connector="OR",
+                        ),
+                        name="release_only_maintenance_corrects",
+                    ),
+                ],
             },
         ),
     ]
