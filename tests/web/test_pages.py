@@ -451,3 +451,10 @@ def test_htmx_is_vendored_and_loaded_deferred(db, client):
     assert path and Path(path).stat().st_size > 40_000
     assert Path(path).read_text("utf-8").startswith("var htmx=")
     assert re.search(r'<script src="/static/vendor/htmx.min.js" defer>', text(client.get("/")))
+
+
+def test_the_stylesheet_is_served_with_light_and_dark_schemes(db, client):
+    response = client.get("/static/caredesk/caredesk.css")
+    assert response.status_code == 200
+    css = b"".join(response.streaming_content).decode() if response.streaming else text(response)
+    assert "prefers-color-scheme: dark" in css and ":focus-visible" in css
