@@ -168,4 +168,122 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
         umbrella, "Uma Underwood", "uma@umbrella.example", phone="+1 206 555 0177", user=uma
     )
     logins.append(("uma", "Client contact", "Umbrella: Premium Care on a Retired release"))
+    load_demo_incidents()
     return logins
+
+
+CANNED = [
+    (
+        "Ask for the log files",
+        "Could you send us the application log files from the server "
+        "(Help > About shows where they are), and the time the problem last happened?",
+    ),
+    (
+        "Current release needed",
+        "This is fixed in the Current release. Please upgrade and let us "
+        "know whether the problem remains.",
+    ),
+    (
+        "Closing — no answer",
+        "We have not heard back from you, so we are resolving this incident. "
+        "Reply to reopen it at any time.",
+    ),
+]
+
+
+def load_demo_incidents(now=None) -> None:
+    """A few incidents in every state, opened through the same actions as the portal."""
+    from caredesk.clients.models import Client
+    from caredesk.console.actions import save_canned_reply
+    from caredesk.incidents import actions
+    from caredesk.incidents.clocks import sweep
+
+    now = now or timezone.now()
+    staff = {u.username: u for u in User.objects.filter(username__in=["alice", "sam", "maggie"])}
+    acme, globex, umbrella = (Client.objects.get(number=n) for n in ("C-1001", "C-1002", "C-1004"))
+    lines = {line.slug: line for line in ProductLine.objects.all()}
+
+    def contact(client):
+        return client.contacts.order_by("-is_primary").first()
+
+    def open_(client, product, subject, severity, hours_ago, description, **values):
+        return actions.open_incident(
+            client=client,
+            contact=contact(client),
+            product=lines[product],
+            subject=subject,
+            severity=severity,
+            channel="web",
+            description=description,
+            values=values,
+            by=contact(client).user,
+            at=now - timedelta(hours=hours_ago),
+        )
+
+    done = open_(
+        acme,
+        "track-it",
+        "Technician dashboard shows no tickets",
+        3,
+        24 * 6,
+        "Since Monday the dashboard is empty for every technician.",
+        steps="Log in as a technician; open the dashboard.",
+    )
+    actions.reply(
+        done,
+        "The dashboard filter was reset by the upgrade; see KB 1042.",
+        by=staff["alice"],
+        at=now - timedelta(hours=24 * 6 - 2),
+    )
+    actions.resolve(
+        done, by=staff["alice"], summary="Filter restored.", at=now - timedelta(hours=24 * 5)
+    )
+
+    slow = open_(
+        acme,
+        "footprints",
+        "Reports time out after Service Pack 2",
+        2,
+        3,
+        "Every report over 30 days of data times out after 120 seconds.",
+        steps="Reports > Incident volume > last 90 days > Run.",
+    )
+    actions.assign(slow, staff["alice"], by=staff["alice"], at=now - timedelta(hours=2))
+
+    open_(
+        acme,
+        "track-it",
+        "Nobody can log in to Track-It!",
+        1,
+        0.5,
+        "Every user gets 'license server unavailable' since 09:00.",
+    )
+
+    waiting = open_(
+        globex,
+        "track-it",
+        "How do I route e-mail requests to a group?",
+        4,
+        30,
+        "We want requests sent to helpdesk@ to land in the Network group.",
+    )
+    actions.request_information(
+        waiting,
+        by=staff["alice"],
+        message="Which mailbox do you poll?",
+        at=now - timedelta(hours=26),
+    )
+
+    open_(
+        umbrella,
+        "footprints",
+        "Address book sync stopped",
+        3,
+        50,
+        "LDAP address book sync stopped overnight.",
+        steps="Administration > Address book > Sync now.",
+    )
+    sweep(now)  # targets already past their due instant are recorded as breached
+
+    for title, body in CANNED:
+        save_canned_reply(title=title, body=body, shared=True)
