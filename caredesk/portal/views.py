@@ -420,7 +420,12 @@ def new(request):
             context = {"form": form, "oob": True, **_decision_context(client, product)}
             return render(request, "portal/new.html#product-change", context)
 
-    context = {"form": form, "refused_on_submit": refused_on_submit, "client": client}
+    context = {
+        "form": form,
+        "refused_on_submit": refused_on_submit,
+        "client": client,
+        "has_products": product is not None,
+    }
     if product is not None:
         context.update(_decision_context(client, product))
     return render(request, "portal/new.html", context)
@@ -517,6 +522,7 @@ def _close(request, incident):
 
 def _incident_context(request, incident, form) -> dict:
     items = {item.key: item for item in intake.checklist()}
+    clocks = clock_rows(incident) if incident.is_open else []
     missing = [
         {"key": key, "label": intake.label(key), "help": items[key].help if key in items else ""}
         for key in incident.missing
@@ -528,7 +534,8 @@ def _incident_context(request, incident, form) -> dict:
         "severity": _policy_severity(incident.severity),
         "opened": moment(incident.created_at),
         "updated": moment(incident.updated_at),
-        "clocks": clock_rows(incident) if incident.is_open else [],
+        "clocks": clocks,
+        "any_paused": any(row["state"] == "paused" for row in clocks),
         "missing": missing,
         "sent": [
             {"label": item.label, "value": incident.intake[item.key]}

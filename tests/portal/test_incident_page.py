@@ -54,7 +54,7 @@ def test_answering_through_the_reply_form_clears_what_is_missing_and_resumes(
     incident.refresh_from_db()
     assert incident.status == Incident.Status.WAITING_ON_CLIENT
     html = text(carol.get(page_of(incident)))
-    assert "paused until you answer" in section(html, "missing")
+    assert "Your incident is waiting for them." in section(html, "missing")
     assert "Waiting on you" in html
     # The agent's request is on the timeline with exactly the missing items.
     history = section(html, "history")
@@ -145,8 +145,10 @@ def test_a_clock_waiting_on_the_client_says_so(world, carol, open_for):
     incident = open_for(product=world["catalog"]["track-it"], severity=1)
     actions.request_information(incident, by=world["alice"])
     assert incident.clocks.filter(state=Clock.State.PAUSED).exists()
-    clocks = section(text(carol.get(page_of(incident))), "clocks")
+    html = text(carol.get(page_of(incident)))
+    clocks = section(html, "clocks")
     assert "paused while we wait for your answer" in clocks
+    assert "the clock is paused until you answer" in section(html, "missing")
     assert "We answered on" in clocks  # the request met the first response
 
 

@@ -160,3 +160,10 @@ def test_a_product_the_client_does_not_own_is_refused_at_the_field(world, carol)
     assert re.search(
         r'id="id_product_error">Choose one of the products your company licensed', text(response)
     )
+
+
+def test_a_client_without_licences_is_told_what_to_do_instead_of_a_form(world):
+    world["initech"].licences.all().delete()
+    html = text(signed_in("mallory").get(NEW))
+    assert "We have no product on record for Initech." in html
+    assert '<form method="post" action="/portal/incidents/new/"' not in html
