@@ -375,7 +375,7 @@ def new(request):
     contact = request.user.contact
     client = contact.client
     refused_on_submit = False
-    if request.method == "POST":
+    if request.method == "POST" and "refresh" not in request.POST:
         form = RequestForm(request.POST, client=client)
         if form.is_valid():
             data = form.cleaned_data
@@ -407,13 +407,16 @@ def new(request):
         if product is None:
             product = form.fields["product"].queryset.first()
     else:
+        # A first visit (?product= may choose one), a product change by htmx, or, without
+        # JavaScript, the "Update for this product" button (a POST that submits nothing).
+        typed = request.POST if request.method == "POST" else request.GET
         products = RequestForm(client=client).fields["product"].queryset
         product = None
-        wanted = request.GET.get("product", "")
+        wanted = typed.get("product", "")
         if wanted.isdigit():
             product = products.filter(pk=int(wanted)).first()
         product = product or products.first()
-        initial = _initial(client, contact, product, request.GET) if product else {}
+        initial = _initial(client, contact, product, typed) if product else {}
         form = RequestForm(client=client, initial=initial)
         if request.htmx and product is not None:
             # The product changed: its decision, its details and the submit buttons follow.

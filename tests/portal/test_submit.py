@@ -167,3 +167,13 @@ def test_a_client_without_licences_is_told_what_to_do_instead_of_a_form(world):
     html = text(signed_in("mallory").get(NEW))
     assert "We have no product on record for Initech." in html
     assert '<form method="post" action="/portal/incidents/new/"' not in html
+
+
+def test_without_javascript_the_update_button_refreshes_the_form_and_submits_nothing(world, carol):
+    track_it = world["catalog"]["track-it"]
+    data = request_data(track_it, refresh="1", subject="Typed before changing the product")
+    html = text(carol.post(NEW, data))
+    assert not Incident.objects.exists()
+    assert re.search(r'name="serial_number" value="TI-1"', html)
+    assert 'value="Typed before changing the product"' in html
+    assert "There is a problem" not in html
