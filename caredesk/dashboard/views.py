@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -29,8 +30,6 @@ from . import charts
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
 TOP_CLIENTS = 10
-# The console queue's address; its filters (view, severity, product, client) are the queue's own.
-CONSOLE = "/console/"
 MANAGER_ROLES = (User.Role.MANAGER, User.Role.ADMIN)
 SEVERITY_TONES = {1: "bad", 2: "warn", 3: "info"}
 
@@ -55,7 +54,9 @@ def period_of(value) -> int:
 
 
 def console_url(**params) -> str:
-    return f"{CONSOLE}?{urlencode(params)}" if params else CONSOLE
+    """The console queue filtered by its own filters (view, severity, product, client)."""
+    queue = reverse("console:queue")
+    return f"{queue}?{urlencode(params)}" if params else queue
 
 
 def percent(met: int, total: int) -> str:
