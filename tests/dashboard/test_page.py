@@ -248,3 +248,13 @@ def test_the_number_of_queries_does_not_grow_with_the_incidents(world, at_now, o
         assert browser.get("/manager/").status_code == 200
     # Session, user; backlog 4, breaches 2, compliance 3 (reports.py); products, clients.
     assert len(busy) == len(empty) == 13
+
+
+def test_the_breaching_link_lists_the_breaching_and_near_incidents_in_the_console(floor, at_now):
+    browser = signed_in("maggie")
+    html = text(browser.get("/manager/"))
+    link = re.search(r'<a href="([^"]+)">\s*<span class="tile-value">1</span>\s*'
+                     r'<span class="tile-label">Breaching now', html).group(1)  # fmt: skip
+    queue = text(browser.get(link))
+    listed = {name for name, incident in floor.items() if incident.number in queue}
+    assert listed == {"late", "soon"}  # breaching now + due within 2 hours
