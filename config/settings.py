@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "caredesk.incidents",
     "caredesk.mail",
     "caredesk.console",
+    "caredesk.portal",
+    "caredesk.dashboard",
     "caredesk.web",
 ]
 

@@ -8,5 +8,8 @@ admin.site.site_title = "caredesk admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("console/", include("caredesk.console.urls")),
+    path("portal/", include("caredesk.portal.urls")),
+    path("manager/", include("caredesk.dashboard.urls")),
     path("", include("caredesk.web.urls")),
 ]

@@ -24,10 +24,9 @@ class IncidentError(ValueError):
     """A change the incident cannot take; the message says why."""
 
 
+# The next step for a refused client; the reasons of P-TERM and P-DEFAULT already say it.
 WHAT_TO_DO = {
-    "P-TERM": "Renew your maintenance plan to restore support.",
-    "P-DEFAULT": "Buy a maintenance plan for this product to get support.",
-    "P-PLAN": "Your plan does not include this; ask your sales representative about an upgrade.",
+    "P-PLAN": "Ask your sales representative about a plan that includes it.",
     "P-CHANNEL": "Phone support is closed now: submit the request on the web or by e-mail, "
     "or call during support hours.",
     "P-24x7": "Around-the-clock support needs the 24x7 add-on.",
@@ -36,8 +35,8 @@ WHAT_TO_DO = {
 
 
 def what_to_do(clause: str) -> str:
-    """The next step we suggest to a client refused under `clause`."""
-    return WHAT_TO_DO.get(clause, "Contact your sales representative.")
+    """The next step we suggest to a client refused under `clause` ("" when the reason says it)."""
+    return WHAT_TO_DO.get(clause, "")
 
 
 def _event(incident, kind, *, by=None, at=None, body="", internal=False, clause="", **data):
@@ -116,7 +115,9 @@ def open_incident(
         release = engine.running_release(client, product)
     decision = intake_decision(client, product, channel, release, at)
     if not decision.allowed and not accept_unentitled:
-        raise IncidentError(f"{decision.reason} ({decision.clause}) {what_to_do(decision.clause)}")
+        raise IncidentError(
+            f"{decision.reason} ({decision.clause}) {what_to_do(decision.clause)}".strip()
+        )
     submitted = {k: str(v).strip() for k, v in (values or {}).items() if str(v or "").strip()}
     # What the installed base already says is not asked again; what the client wrote wins.
     licence = client.licences.filter(product_line=product).order_by("-purchased_on").first()
@@ -153,7 +154,6 @@ def open_incident(
         incident,
         Event.Kind.DECISION,
         at=at,
-        internal=not decision.allowed,
         clause=decision.clause,
         body=decision.reason,
         allowed=decision.allowed,
@@ -172,7 +172,7 @@ def open_incident(
                 body=f"{release} is Retired: support may try to help, but resolving it "
                 f"requires upgrading to {life.current}.",
             )
-    clocks.sync(incident)
+    clocks.sync(incident, at)
     if decision.allowed:
         notify.acknowledge(incident)
         if incident.clocks.filter(target="system-down-transfer").exists():
@@ -188,13 +188,24 @@ def add_client_message(
     at = at or timezone.now()
     if incident.status == Incident.Status.CLOSED:
         raise IncidentError(f"{incident.number} is closed: open a new incident")
-    if not body.strip() and not values:
+    answers = {k: str(v).strip() for k, v in (values or {}).items() if str(v or "").strip()}
+    if not body.strip() and not answers:
         raise IncidentError("the message is empty")
-    if values:
-        incident.intake.update({k: str(v).strip() for k, v in values.items() if str(v).strip()})
+    known = {field.key for field in intake.checklist()}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise IncidentError(f"not on the intake checklist: {', '.join(unknown)}")
+    if answers:
+        incident.intake.update(answers)
         incident.missing = intake.missing(incident.intake)
     event = _event(
-        incident, Event.Kind.CLIENT_MESSAGE, by=by, at=at, body=body, answered=sorted(values or {})
+        incident,
+        Event.Kind.CLIENT_MESSAGE,
+        by=by,
+        at=at,
+        body=body,
+        answered=sorted(answers),
+        answers=answers,
     )
     fields = ["intake", "missing"]
     if incident.status in (
@@ -202,10 +213,17 @@ def add_client_message(
         Incident.Status.RESOLVED,
         Incident.Status.DECLINED,
     ):
-        was = incident.get_status_display()
+        was, old_status = incident.get_status_display(), incident.status
         incident.status, incident.waiting_for = Incident.Status.OPEN, ""
         fields += ["status", "waiting_for"]
-        _event(incident, Event.Kind.STATUS, at=at, body=f"{was} → Open: the client answered")
+        _event(
+            incident,
+            Event.Kind.STATUS,
+            at=at,
+            body=f"{was} → Open: the client answered",
+            old=old_status,
+            new=Incident.Status.OPEN,
+        )
     _touch(incident, at, *fields)
     clocks.resume(incident, at)
     return event
@@ -244,10 +262,19 @@ def add_note(incident: Incident, body: str, *, by, at=None) -> Event:
 
 
 def _wait_on_client(incident, reason, at, by, body):
-    was = incident.get_status_display()
+    was, old = incident.get_status_display(), incident.status
     incident.status, incident.waiting_for = Incident.Status.WAITING_ON_CLIENT, reason
     _touch(incident, at, "status", "waiting_for")
-    _event(incident, Event.Kind.STATUS, by=by, at=at, body=f"{was} → Waiting on client: {body}")
+    _event(
+        incident,
+        Event.Kind.STATUS,
+        by=by,
+        at=at,
+        body=f"{was} → Waiting on client: {body}",
+        old=old,
+        new=incident.status,
+        waiting_for=reason,
+    )
     clocks.pause(incident, reason, at)
 
 
@@ -330,7 +357,7 @@ def regrade(incident: Incident, severity: int, *, reason: str, by, at=None) -> E
         old=old,
         new=severity,
     )
-    clocks.sync(incident)
+    clocks.sync(incident, at)
     return event
 
 
@@ -359,7 +386,7 @@ def escalate(incident: Incident, *, reason: str, by, at=None) -> Event:
     incident.escalated_at = at
     _touch(incident, at, "escalated_at")
     event = _event(incident, Event.Kind.ESCALATION, by=by, at=at, body=reason)
-    clocks.sync(incident)
+    clocks.sync(incident, at)
     notify.escalated(incident, reason)
     return event
 
@@ -485,6 +512,7 @@ def decline(incident: Incident, category: str, *, by, message: str = "", at=None
     decision = classify(incident, category, by=by, at=at)
     if decision.supported:
         raise IncidentError(f"{category} is supported: it cannot be declined")
+    old = incident.status
     incident.status, incident.waiting_for = Incident.Status.DECLINED, ""
     _touch(incident, at, "status", "waiting_for")
     clause_text = get_policy().clause(decision.clause).text
@@ -495,6 +523,8 @@ def decline(incident: Incident, category: str, *, by, message: str = "", at=None
         at=at,
         clause=decision.clause,
         body=f"Declined: {decision.reason} “{clause_text}” {message}".strip(),
+        old=old,
+        new=Incident.Status.DECLINED,
         referral=decision.referral,
     )
     clocks.close_all(incident, at)
@@ -558,11 +588,17 @@ def resolve(incident: Incident, *, by, summary: str = "", at=None) -> Event:
     _check_open(incident)
     if incident.entitlement == Incident.Entitlement.DENIED:
         raise IncidentError("review the entitlement first: override it or decline the incident")
-    was = incident.get_status_display()
+    was, old = incident.get_status_display(), incident.status
     incident.status, incident.waiting_for, incident.resolved_at = (Incident.Status.RESOLVED, "", at)
     _touch(incident, at, "status", "waiting_for", "resolved_at")
     event = _event(
-        incident, Event.Kind.STATUS, by=by, at=at, body=f"{was} → Resolved. {summary}".strip()
+        incident,
+        Event.Kind.STATUS,
+        by=by,
+        at=at,
+        body=f"{was} → Resolved. {summary}".strip(),
+        old=old,
+        new=incident.status,
     )
     clocks.close_all(incident, at)
     notify.resolved(incident, summary)
@@ -576,10 +612,18 @@ def reopen(incident: Incident, *, by, reason: str, at=None) -> Event:
         raise IncidentError(f"{incident.number} is open already")
     if not reason.strip():
         raise IncidentError("say why the incident is reopened")
-    was = incident.get_status_display()
+    was, old = incident.get_status_display(), incident.status
     incident.status, incident.resolved_at = Incident.Status.OPEN, None
     _touch(incident, at, "status", "resolved_at")
-    event = _event(incident, Event.Kind.STATUS, by=by, at=at, body=f"{was} → Open: {reason}")
+    event = _event(
+        incident,
+        Event.Kind.STATUS,
+        by=by,
+        at=at,
+        body=f"{was} → Open: {reason}",
+        old=old,
+        new=incident.status,
+    )
     clocks.refresh_next_due(incident)
     return event
 
@@ -590,8 +634,16 @@ def close(incident: Incident, *, by, at=None) -> Event:
     at = at or timezone.now()
     if incident.status == Incident.Status.CLOSED:
         raise IncidentError(f"{incident.number} is closed already")
-    was = incident.get_status_display()
+    was, old = incident.get_status_display(), incident.status
     incident.status, incident.waiting_for = Incident.Status.CLOSED, ""
     _touch(incident, at, "status", "waiting_for")
     clocks.close_all(incident, at)
-    return _event(incident, Event.Kind.STATUS, by=by, at=at, body=f"{was} → Closed")
+    return _event(
+        incident,
+        Event.Kind.STATUS,
+        by=by,
+        at=at,
+        body=f"{was} → Closed",
+        old=old,
+        new=incident.status,
+    )

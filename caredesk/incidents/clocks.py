@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Min, Q
+from django.utils import timezone
 
 from caredesk.calendars import Pause
 from caredesk.plans import engine
@@ -34,8 +35,10 @@ def targets_of(incident: Incident) -> engine.Clocks:
     )
 
 
-def sync(incident: Incident) -> None:
-    """Bring the clocks in line with the incident's facts (severity, pauses, escalation)."""
+def sync(incident: Incident, at: datetime | None = None) -> None:
+    """Bring the clocks in line with the incident's facts (severity, pauses, escalation) as
+    they stand at `at` (now by default)."""
+    at = at or timezone.now()
     answer = targets_of(incident)
     paused = incident.pauses.filter(ended_at__isnull=True).exists()
     existing = {clock.target: clock for clock in incident.clocks.all()}
@@ -59,8 +62,7 @@ def sync(incident: Incident) -> None:
             clock.save(update_fields=["due_at", "state"])
     for key, clock in existing.items():
         if key not in answer.targets and clock.state in OPEN_CLOCK:
-            clock.state = Clock.State.CANCELLED
-            clock.save(update_fields=["state"])
+            _cancel(clock, at)
     refresh_next_due(incident)
 
 
@@ -78,12 +80,12 @@ def refresh_next_due(incident: Incident) -> None:
 def pause(incident: Incident, reason: str, at: datetime) -> None:
     if not incident.pauses.filter(ended_at__isnull=True).exists():
         ClockPause.objects.create(incident=incident, started_at=at, reason=reason)
-    sync(incident)
+    sync(incident, at)
 
 
 def resume(incident: Incident, at: datetime) -> None:
     incident.pauses.filter(ended_at__isnull=True).update(ended_at=at)
-    sync(incident)
+    sync(incident, at)
 
 
 def record_breach(clock: Clock, *, swept_at: datetime) -> bool:
@@ -126,10 +128,19 @@ def meet(incident: Incident, target: str, at: datetime) -> None:
     refresh_next_due(incident)
 
 
+def _cancel(clock: Clock, at: datetime) -> None:
+    """A target that no longer applies; one already missed stays breached, never forgotten."""
+    if clock.state == Clock.State.RUNNING and clock.due_at is not None and clock.due_at <= at:
+        record_breach(clock, swept_at=at)
+        return
+    Clock.objects.filter(pk=clock.pk, state__in=OPEN_CLOCK).update(state=Clock.State.CANCELLED)
+
+
 def close_all(incident: Incident, at: datetime) -> None:
     """A resolved or declined incident stops its clocks; unmet ones no longer apply."""
     incident.pauses.filter(ended_at__isnull=True).update(ended_at=at)
-    incident.clocks.filter(state__in=OPEN_CLOCK).update(state=Clock.State.CANCELLED)
+    for clock in incident.clocks.filter(state__in=OPEN_CLOCK).select_related("incident"):
+        _cancel(clock, at)
     refresh_next_due(incident)
 
 

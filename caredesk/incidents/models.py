@@ -31,12 +31,8 @@ class IncidentQuerySet(models.QuerySet):
         return self.exclude(status__in=Incident.CLOSED_STATES)
 
     def breaching(self, now):
-        """Open incidents with a running clock past its due instant."""
-        return (
-            self.open()
-            .filter(clocks__state=Clock.State.RUNNING, clocks__due_at__lte=now)
-            .distinct()
-        )
+        """Open incidents with a target still to meet past its due instant."""
+        return self.open().filter(next_due_at__lte=now)
 
     def waiting_on_client(self):
         return self.filter(status=Incident.Status.WAITING_ON_CLIENT)

@@ -3,7 +3,9 @@ transaction of the change (so a change that rolls back mails nobody)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from caredesk.accounts.models import User
 from caredesk.core.timefmt import support_when
@@ -22,8 +24,10 @@ def _to_contact(
     contact = incident.contact
     if contact is None or not contact.email:
         return None
+    link = settings.SITE_URL + reverse("portal:incident", args=[incident.number])
     text = render_to_string(
-        f"incidents/mail/{template}.txt", {"incident": incident, "contact": contact, **context}
+        f"incidents/mail/{template}.txt",
+        {"incident": incident, "contact": contact, "link": link, **context},
     )
     return queue_mail(
         kind=kind,
@@ -37,11 +41,13 @@ def _to_contact(
 
 
 def _to_staff(users, incident, kind: str, subject: str, template: str, **context):
+    link = settings.SITE_URL + reverse("console:incident", args=[incident.number])
     for user in users:
         if not user.email:
             continue
         text = render_to_string(
-            f"incidents/mail/{template}.txt", {"incident": incident, "user": user, **context}
+            f"incidents/mail/{template}.txt",
+            {"incident": incident, "user": user, "link": link, **context},
         )
         queue_mail(
             kind=kind,

@@ -46,11 +46,17 @@ def breaches(now: datetime, incidents=None) -> dict:
     }
 
 
-def compliance(now: datetime, days: int = 30) -> dict:
-    """Targets that fell due in the last `days`: met in time against breached, overall, per
-    target and per day (in the support zone)."""
-    window = Clock.objects.filter(
-        due_at__gt=now - timedelta(days=days),
+def compliance(now: datetime, days: int = 30, incidents=None) -> dict:
+    """Targets that fell due in the last `days` days of the support calendar (today included,
+    from its midnight): met in time against breached, overall, per target and per day."""
+    zone = get_policy().support_zone
+    first_day = now.astimezone(zone).date() - timedelta(days=days - 1)
+    since = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    clocks = Clock.objects.all()
+    if incidents is not None:
+        clocks = clocks.filter(incident__in=incidents)
+    window = clocks.filter(
+        due_at__gte=since,
         due_at__lte=now,
         state__in=(Clock.State.MET, Clock.State.BREACHED),
     )

@@ -22,9 +22,6 @@ class Decision:
     service: str = ""
     until: date | None = None  # the last day the answer holds, where the coverage ends
 
-    def __bool__(self) -> bool:
-        return self.allowed
-
     @property
     def explanation(self) -> str:
         return f"{self.reason} ({self.clause})"
@@ -76,9 +73,6 @@ class PlanChangeDecision:
     reason: str
     policy_version: str
     requires_upgrade_to: list = field(default_factory=list)  # catalog Releases
-
-    def __bool__(self) -> bool:
-        return self.allowed
 
     @property
     def upgrade_text(self) -> str:

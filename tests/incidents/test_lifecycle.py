@@ -143,9 +143,28 @@ def test_regrade_keeps_the_reason_and_adds_system_down_targets(world, open_fp):
     assert transfer.due_at == TUESDAY_10 + timedelta(hours=2)
     event = incident.events.get(kind=Event.Kind.REGRADE)
     assert (event.data["old"], event.data["new"], event.clause) == (3, 1, "P-SEV")
-    actions.regrade(incident, 2, reason="Workaround found", by=world["alice"])
+    actions.regrade(
+        incident,
+        2,
+        reason="Workaround found",
+        by=world["alice"],
+        at=TUESDAY_10 + timedelta(minutes=45),
+    )
     transfer.refresh_from_db()
     assert transfer.state == Clock.State.CANCELLED
+
+
+def test_a_target_missed_before_a_regrade_stays_breached(world, open_fp):
+    incident = open_fp(product=world["catalog"]["track-it"], severity=1)
+    actions.regrade(
+        incident,
+        3,
+        reason="Only one user affected",
+        by=world["alice"],
+        at=TUESDAY_10 + timedelta(hours=3),
+    )
+    transfer = incident.clocks.get(target="system-down-transfer")
+    assert (transfer.state, transfer.breached_at) == (Clock.State.BREACHED, transfer.due_at)
 
 
 def test_system_down_alerts_seniors_and_take_over_meets_the_transfer(world, open_fp):
@@ -179,7 +198,7 @@ def test_escalation_adds_the_follow_up_target(world, open_fp):
 def test_without_entitlement_the_incident_is_refused_or_held_for_review(world):
     initech = world["initech"]
     footprints = world["catalog"]["footprints"]
-    with pytest.raises(IncidentError, match=r"P-DEFAULT.*Buy a maintenance plan"):
+    with pytest.raises(IncidentError, match=r"Buy a plan to get support. \(P-DEFAULT\)"):
         actions.open_incident(
             client=initech,
             product=footprints,
