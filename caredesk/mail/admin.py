@@ -1,9 +1,9 @@
 """The outbox, for checking what was sent and why something was not."""
 
 from django.contrib import admin, messages
-from django.utils import timezone
 
 from .models import OutboundMessage
+from .outbox import retry
 
 
 @admin.register(OutboundMessage)
@@ -19,7 +19,5 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again now (failed or queued messages)")
     def retry_now(self, request, queryset):
-        count = queryset.filter(
-            status__in=[OutboundMessage.Status.FAILED, OutboundMessage.Status.QUEUED]
-        ).update(status=OutboundMessage.Status.QUEUED, next_attempt_at=timezone.now())
+        count = retry(queryset)
         self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)

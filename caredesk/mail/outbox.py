@@ -109,3 +109,13 @@ def _deliver(message: OutboundMessage) -> None:
     for item in message.attachments:
         email.attach(item["name"], item["content"], item["content_type"])
     email.send()
+
+
+def retry(messages) -> int:
+    """Queue failed (or waiting) messages to be sent at once; returns how many."""
+    count = messages.filter(
+        status__in=[OutboundMessage.Status.FAILED, OutboundMessage.Status.QUEUED]
+    ).update(status=OutboundMessage.Status.QUEUED, next_attempt_at=timezone.now())
+    if count:
+        transaction.on_commit(_enqueue_send)
+    return count
