@@ -431,6 +431,8 @@ def _available(incident: Incident, user) -> set[str]:
         names.discard("override")
     if incident.product_line.is_cloud:
         names.discard("upgrade")
+    if incident.escalated_at is not None:
+        names.discard("escalate")
     return names
 
 

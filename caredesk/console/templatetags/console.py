@@ -123,7 +123,8 @@ def _is_business(within: str) -> bool:
 
 def next_clock(incident: Incident, clocks, now: datetime) -> ClockLeft | None:
     """The clock the queue orders the incident by (its `next_due_at`), or a paused one."""
-    live = [c for c in clocks if c.met_at is None and c.state != Clock.State.CANCELLED]
+    done = (Clock.State.MET, Clock.State.CANCELLED)
+    live = [c for c in clocks if c.met_at is None and c.state not in done]
     due = [c for c in live if c.due_at is not None and c.state != Clock.State.PAUSED]
     if due:
         return clock_left(min(due, key=lambda c: c.due_at), now)

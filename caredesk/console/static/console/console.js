@@ -71,6 +71,8 @@
       return;
     }
     if (event.key === "Escape" && typing(target) && !document.querySelector("dialog[open]")) {
+      // Leave the field as it is (a search box would otherwise clear itself) for j/k.
+      event.preventDefault();
       target.blur();
       return;
     }
