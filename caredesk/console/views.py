@@ -95,12 +95,14 @@ def page_number(raw) -> int:
 
 @dataclass
 class QueuePage:
-    """One page of the queue, counted at most up to COUNT_CAP."""
+    """One page of the queue. `total` is counted at most up to COUNT_CAP, or not at all (None)
+    where counting costs as much as the page itself (a text search)."""
 
     rows: list
     number: int
-    total: int
+    total: int | None
     capped: bool
+    more: bool  # a row exists after this page
 
     @property
     def start_index(self) -> int:
@@ -111,7 +113,9 @@ class QueuePage:
         return self.start_index + len(self.rows) - 1 if self.rows else 0
 
     @property
-    def num_pages(self) -> int:
+    def num_pages(self) -> int | None:
+        if self.total is None or self.capped:
+            return None
         return max(1, math.ceil(self.total / PER_PAGE))
 
     @property
@@ -120,7 +124,7 @@ class QueuePage:
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.num_pages or (self.capped and len(self.rows) == PER_PAGE)
+        return self.more
 
     @property
     def previous_page_number(self) -> int:
@@ -155,30 +159,36 @@ def _filterset(request, params: QueryDict) -> IncidentFilter:
     return filterset
 
 
-def _queue_page(request, incidents, number: int) -> QueuePage:
-    total = incidents.order_by().values("pk")[: COUNT_CAP + 1].count()
-    capped = total > COUNT_CAP
-    if not capped:
-        number = min(number, max(1, math.ceil(total / PER_PAGE)))
+def _queue_page(incidents, number: int, count: bool = True) -> QueuePage:
+    total = capped = None
+    if count:
+        total = incidents.order_by().values("pk")[: COUNT_CAP + 1].count()
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+        if not capped:
+            number = min(number, max(1, math.ceil(total / PER_PAGE)))
     offset = (number - 1) * PER_PAGE
-    rows = list(
-        incidents.select_related("client", "product_line", "assignee").prefetch_related(
-            Prefetch(
-                "clocks",
-                queryset=Clock.objects.filter(met_at__isnull=True).exclude(
-                    state=Clock.State.CANCELLED
-                ),
-                to_attr="live_clocks",
-            )
-        )[offset : offset + PER_PAGE]
+    # Two steps: the page's keys in queue order from the incident table alone (its queue
+    # index), then those rows with what the table shows. Joining first lets a database plan
+    # the sort over every open incident's client and product.
+    keys = list(incidents.values_list("pk", flat=True)[offset : offset + PER_PAGE + 1])
+    more, keys = len(keys) > PER_PAGE, keys[:PER_PAGE]
+    found = Incident.objects.select_related("client", "product_line", "assignee").prefetch_related(
+        Prefetch(
+            "clocks",
+            queryset=Clock.objects.filter(met_at__isnull=True).exclude(state=Clock.State.CANCELLED),
+            to_attr="live_clocks",
+        )
     )
+    by_key = found.in_bulk(keys)
+    rows = [by_key[key] for key in keys if key in by_key]
     now = timezone.now()
     for incident in rows:
         incident.left = next_clock(incident, incident.live_clocks, now)
         incident.breached = any(c.state == Clock.State.BREACHED for c in incident.live_clocks) or (
             incident.next_due_at is not None and incident.next_due_at <= now
         )
-    return QueuePage(rows, number, min(total, COUNT_CAP), capped)
+    return QueuePage(rows, number, total, bool(capped), more)
 
 
 def _query_of(params: QueryDict) -> str:
@@ -196,7 +206,9 @@ def _queue_context(request, params: QueryDict, save_form=None) -> dict:
     if sort not in QUEUE_SORTS:
         sort = "due"
     incidents = _ordered(filterset.qs, sort)
-    page = _queue_page(request, incidents, page_number(params.get("page")))
+    # A text search costs as much to count as to list: its pages go on without a total.
+    searching = bool((filterset.form.cleaned_data.get("q") or "").strip())
+    page = _queue_page(incidents, page_number(params.get("page")), count=not searching)
     view = filterset.form.cleaned_data.get("view") or "open"
     query = _query_of(params)
     saved = list(SavedView.objects.visible_to(request.user))
@@ -545,6 +557,7 @@ def incident_page(request, number):
     incident = _incident(request, number)
     context = incident_context(request, incident)
     if _partial(request):
+        context["partial"] = True
         return render(request, "console/incident.html#incident", context)
     return render(request, "console/incident.html", context)
 
@@ -567,9 +580,8 @@ def incident_action(request, number, action):
             messages.success(request, done)
             if _partial(request):
                 incident = _incident(request, number)
-                return render(
-                    request, "console/incident.html#incident", incident_context(request, incident)
-                )
+                context = {**incident_context(request, incident), "partial": True}
+                return render(request, "console/incident.html#incident", context)
             return redirect(incident)
     # Read it again: an action refused halfway may have changed the object in memory, never
     # the database (each action is one transaction).
@@ -578,6 +590,7 @@ def incident_action(request, number, action):
     context = incident_context(request, incident, bound=form)
     context["failed"] = spec.title
     if _partial(request):
+        context["partial"] = True
         return render(request, "console/incident.html#incident", context)
     return render(request, "console/incident.html", context, status=400)
 

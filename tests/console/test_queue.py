@@ -149,6 +149,13 @@ def test_pages_of_the_queue_survive_junk_and_count_only_so_far(
     monkeypatch.setattr(views, "COUNT_CAP", 3)
     capped = alice_http.get(QUEUE).content.decode()
     assert "1–2 of 3+ incidents" in capped and 'rel="next"' in capped
+    # A text search is not counted at all: its pages go on while rows remain.
+    found = alice_http.get(QUEUE, {"q": "Nr", "page": "3"})
+    assert rows(found) == in_order[4:]
+    assert "5–5 of the incidents found" in found.content.decode()
+    assert 'rel="next"' not in found.content.decode()
+    beyond = alice_http.get(QUEUE, {"q": "Nr", "page": "9"}).content.decode()
+    assert "There is no page 9." in beyond
 
 
 def test_the_queue_does_not_query_per_row(world, alice_http, open_now):
