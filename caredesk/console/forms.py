@@ -15,6 +15,7 @@ from caredesk.catalog.models import ProductLine, Release
 from caredesk.clients.models import Client, Contact
 from caredesk.incidents import intake
 from caredesk.incidents.models import Incident
+from caredesk.plans import engine
 from caredesk.policy import get_policy
 
 TEXTAREA = {"rows": 3}
@@ -146,12 +147,28 @@ class SessionForm(ActionForm):
         ].help_text = f"Your time ({zone}); inside the client's support hours."
 
 
-def _categories(supported: bool | None = None):
-    return [
-        (slug, f"{slug} — {spec.text[:70]}{'…' if len(spec.text) > 70 else ''}")
-        for slug, spec in get_policy().scope.items()
-        if supported is None or spec.supported == supported
-    ]
+def scope_decisions(incident: Incident) -> dict:
+    """The engine's scope answer for every category, for this client and product (P-SCOPE,
+    P-THIRDPARTY), asked once per incident and kept on it."""
+    if not hasattr(incident, "_scope_decisions"):
+        incident._scope_decisions = {
+            slug: engine.scope(slug, client=incident.client, product=incident.product_line)
+            for slug in get_policy().scope
+        }
+    return incident._scope_decisions
+
+
+def _categories(incident: Incident, supported: bool | None = None):
+    policy = get_policy()
+    choices = []
+    for slug, decision in scope_decisions(incident).items():
+        if supported is not None and decision.supported != supported:
+            continue
+        text = policy.scope[slug].text
+        text = f"{text[:60]}…" if len(text) > 60 else text
+        mark = "" if decision.supported else " (not supported)"
+        choices.append((slug, f"{slug}{mark} — {text}"))
+    return choices
 
 
 class ClassifyForm(ActionForm):
@@ -161,7 +178,7 @@ class ClassifyForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _categories()
+        self.fields["category"].choices = _categories(self.incident)
         self.fields["category"].initial = self.incident.scope_category or None
 
 
@@ -177,7 +194,7 @@ class DeclineForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _categories(supported=False)
+        self.fields["category"].choices = _categories(self.incident, supported=False)
         if self.incident.scope_category in dict(self.fields["category"].choices):
             self.fields["category"].initial = self.incident.scope_category
 

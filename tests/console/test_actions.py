@@ -274,9 +274,7 @@ def test_classify_scope(world, alice_http, incident):
 
 
 def test_decline_shows_the_clause_and_referral_before_confirming(world, alice_http, incident):
-    form = alice_http.get(incident.get_absolute_url()).content.decode()
-    form = form[form.index('id="action-decline"') :]
-    form = form[: form.index("</details>")]
+    form = decline_form(alice_http, incident)
     assert 'value="customization"' in form and 'value="installation"' not in form
     before = snapshot(incident)
     refused(
@@ -320,6 +318,16 @@ def test_log_migration_time_shows_what_is_left(world, alice_http, incident):
     page = alice_http.get(incident.get_absolute_url()).content.decode()
     assert "40 minutes of migration assistance logged; 20 left." in page
     assert "20 of 60 minutes left" in page
+    # The engine decides what can be declined: an allowance used up is out of scope.
+    assert 'value="migration-assistance"' not in decline_form(alice_http, incident)
+    done(post(alice_http, incident, "migration", {"minutes": "20"}), incident)
+    assert 'value="migration-assistance"' in decline_form(alice_http, incident)
+
+
+def decline_form(http, incident) -> str:
+    page = http.get(incident.get_absolute_url()).content.decode()
+    form = page[page.index('id="action-decline"') :]
+    return form[: form.index("</details>")]
 
 
 @pytest.fixture
