@@ -18,10 +18,9 @@
     var all = rows();
     if (!all.length) return;
     index = Math.max(0, Math.min(index, all.length - 1));
+    // The selected row's link takes the focus: that is what a screen reader announces.
     all.forEach(function (row, i) {
       row.classList.toggle("is-selected", i === index);
-      if (i === index) row.setAttribute("aria-selected", "true");
-      else row.removeAttribute("aria-selected");
     });
     selected = index;
     var link = all[index].querySelector("[data-row-link]");
