@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from caredesk.catalog.lifecycle import UnknownRelease
 from caredesk.clients.models import Client, Licence
@@ -64,14 +66,22 @@ TABS = [
 
 
 def staff_required(view):
-    """Support staff only. Others signed in get a 404, as if the console did not exist."""
+    """Support staff only. Others signed in get a 404, as if the console did not exist; visitors
+    are sent to sign in (an htmx request is told to load the sign-in page as a whole, not to
+    swap it into the console). Pages that answer htmx with a fragment vary on it."""
 
     @wraps(view)
-    @login_required
     def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if request.htmx:
+                target = request.htmx.current_url_abs_path or request.get_full_path()
+                return HttpResponseClientRedirect(redirect_to_login(target).url)
+            return redirect_to_login(request.get_full_path())
         if not request.user.is_support_staff:
             raise Http404("No such page")
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     return wrapped
 

@@ -1,5 +1,7 @@
 """Only support staff use the console: a 404 for everyone else signed in, sign-in for visitors."""
 
+from urllib.parse import quote
+
 import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, reverse
@@ -70,7 +72,10 @@ def test_only_staff_reach_any_console_url(world, incident, targets, name):
         assert http.post(url, {"body": "x", "reason": "x", "name": "x"}).status_code == 404, who
     for response in (HttpClient().get(url), HttpClient().post(url, {"body": "x"})):
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"] == f"{reverse('login')}?next={quote(url)}"
+    # htmx is told to load the sign-in page whole, not to swap it into the console.
+    htmx = HttpClient().get(url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://t{url}")
+    assert htmx["HX-Redirect"] == f"{reverse('login')}?next={quote(url)}"
     assert incident.events.count() == events
     assert SavedView.objects.count() == 1 and CannedReply.objects.count() == 1
     # The same URL works for an agent (a POST-only URL answers a GET with 405, not 404).

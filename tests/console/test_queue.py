@@ -180,6 +180,7 @@ def test_htmx_gets_only_the_list_with_the_filter_state(world, alice_http, incide
     assert "<html" not in html and 'id="queue-filters"' not in html
     assert 'id="queue-state" class="field field--sort" hx-swap-oob="true"' in html
     assert 'name="view" value="mine"' in html
+    assert "HX-Request" in response["Vary"]  # a browser cache keeps fragment and page apart
     # A history restore asks for the whole page.
     full = alice_http.get(
         QUEUE, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
