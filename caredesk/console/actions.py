@@ -33,3 +33,8 @@ def save_canned_reply(*, title: str, body: str, owner=None, shared: bool = True)
     if not title.strip() or not body.strip():
         raise ConsoleError("a canned reply needs a title and a text")
     return CannedReply.objects.create(title=title.strip(), body=body, owner=owner, shared=shared)
+
+
+@transaction.atomic
+def delete_canned_reply(reply: CannedReply) -> None:
+    reply.delete()

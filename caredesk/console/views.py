@@ -38,7 +38,13 @@ from caredesk.policy import get_policy
 from caredesk.web.presenters import entitlement_rows
 
 from . import forms as f
-from .actions import ConsoleError, delete_view, save_canned_reply, save_view
+from .actions import (
+    ConsoleError,
+    delete_canned_reply,
+    delete_view,
+    save_canned_reply,
+    save_view,
+)
 from .models import CannedReply, SavedView
 from .templatetags.console import clock_left, next_clock
 
@@ -743,8 +749,7 @@ def delete_canned(request, pk):
     """Delete a canned reply of mine or a shared one, after a confirmation."""
     reply = get_object_or_404(CannedReply.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
-        # console.actions has no delete function for canned replies yet: see the report.
-        reply.delete()
+        delete_canned_reply(reply)
         messages.success(request, f"Deleted the canned reply “{reply.title}”.")
         return redirect("console:canned")
     shared = " It is shared: no agent will be offered it any more." if reply.shared else ""

@@ -534,8 +534,20 @@ def decline(incident: Incident, category: str, *, by, message: str = "", at=None
 
 @transaction.atomic
 def log_migration_time(incident: Incident, minutes: int, *, by, note: str = "", at=None):
-    """Time spent on migration assistance counts against the client's allowance (P-SCOPE)."""
+    """Time spent on migration assistance counts against the client's allowance (P-SCOPE);
+    what the allowance does not cover is Professional Services work, not logged here."""
     at = at or timezone.now()
+    _check_open(incident)
+    before = engine.scope(
+        "migration-assistance", client=incident.client, product=incident.product_line
+    )
+    if not before.supported:
+        raise IncidentError(f"{before.reason} ({before.clause})")
+    if before.allowance_minutes_left is not None and minutes > before.allowance_minutes_left:
+        raise IncidentError(
+            f"only {before.allowance_minutes_left} minutes of migration assistance are left; "
+            f"more is Professional Services work (P-SCOPE)"
+        )
     try:
         log_allowance_time(
             incident.client,

@@ -45,8 +45,8 @@ class IncidentFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
-        if not data.get("view"):
-            data["view"] = "open"
+        if data.get("view") not in {value for value, _ in self.VIEW_CHOICES}:
+            data["view"] = "open"  # no view, or an unknown one: the open incidents
         super().__init__(data, *args, **kwargs)
 
     def filter_view(self, queryset, name, value):

@@ -28,7 +28,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(contact=contact)
 
     def open(self):
-        return self.exclude(status__in=Incident.CLOSED_STATES)
+        return self.filter(status__in=Incident.OPEN_STATES)
 
     def breaching(self, now):
         """Open incidents with a target still to meet past its due instant."""
@@ -70,6 +70,7 @@ class Incident(models.Model):
         DENIED = "denied", "Not entitled — needs review"
         OVERRIDDEN = "overridden", "Accepted by an agent"
 
+    OPEN_STATES = (Status.NEW, Status.OPEN, Status.WAITING_ON_CLIENT)
     CLOSED_STATES = (Status.RESOLVED, Status.CLOSED, Status.DECLINED)
 
     number = models.CharField(max_length=20, unique=True, editable=False)

@@ -303,3 +303,13 @@ def test_bad_input_is_refused_and_changes_nothing(world, open_fp):
     with pytest.raises(IncidentError, match="not a contact"):
         open_fp(contact=world["globex"].contacts.get())
     assert Incident.objects.count() == before
+
+
+def test_migration_time_beyond_the_allowance_or_on_a_closed_incident_is_refused(world, open_fp):
+    incident = open_fp()
+    actions.log_migration_time(incident, 50, by=world["alice"])
+    with pytest.raises(IncidentError, match="only 10 minutes"):
+        actions.log_migration_time(incident, 15, by=world["alice"])
+    actions.resolve(incident, by=world["alice"])
+    with pytest.raises(IncidentError, match="resolved"):
+        actions.log_migration_time(incident, 5, by=world["alice"])
