@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -31,6 +32,9 @@ def test_each_slot_is_enqueued_once_whoever_asks(db):
     assert DBTaskResult.objects.count() == 2
 
 
+# The worker commits and reconnects like the real process, so the test cannot run inside the
+# test case's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_back_from_downtime_runs_the_missed_job_once(catalog):
     prior = catalog["footprints"].releases.get(version="10.0")
     announce_retirement(prior, retires_on=date(2020, 4, 1), announced_on=date(2020, 1, 1))
