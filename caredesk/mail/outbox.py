@@ -45,8 +45,19 @@ def queue_mail(
         message_id=make_msgid(domain=domain),
         next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(_enqueue_send)
+    _enqueue_send_on_commit()
     return message
+
+
+def _enqueue_send_on_commit() -> None:
+    """One send task per transaction, however many messages it queued (a breach alerting three
+    people must not put three tasks ahead of the next clock sweep)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _enqueue_send for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_enqueue_send)
 
 
 def _enqueue_send() -> None:
@@ -117,5 +128,5 @@ def retry(messages) -> int:
         status__in=[OutboundMessage.Status.FAILED, OutboundMessage.Status.QUEUED]
     ).update(status=OutboundMessage.Status.QUEUED, next_attempt_at=timezone.now())
     if count:
-        transaction.on_commit(_enqueue_send)
+        _enqueue_send_on_commit()
     return count

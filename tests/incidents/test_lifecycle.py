@@ -313,3 +313,14 @@ def test_migration_time_beyond_the_allowance_or_on_a_closed_incident_is_refused(
     actions.resolve(incident, by=world["alice"])
     with pytest.raises(IncidentError, match="resolved"):
         actions.log_migration_time(incident, 5, by=world["alice"])
+
+
+def test_one_send_task_per_transaction_however_many_messages(
+    world, open_fp, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = open_fp(product=world["catalog"]["track-it"], severity=1)  # ack + seniors
+    assert OutboundMessage.objects.filter(incident=incident).count() >= 2
+    assert DBTaskResult.objects.filter(task_path__endswith="send_outbox").count() == 1
