@@ -95,3 +95,44 @@ def world(catalog):
         "plans": {"acme": acme_plan, "globex": globex_plan},
         **people,
     }
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, launched once for every browser test."""
+    import os
+    from pathlib import Path
+
+    from playwright import sync_api as playwright_sync
+
+    if not Path(CHROMIUM).exists():
+        # Failing, not skipping: a suite that silently drops its browser tests proves nothing.
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
+    # beside it without this, although every query the tests make is ordinary synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """shots(page, name): a full-page screenshot, kept in $CAREDESK_SCREENSHOTS when set."""
+    import os
+    from pathlib import Path
+
+    folder = Path(os.environ.get("CAREDESK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(page, name):
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    return shot

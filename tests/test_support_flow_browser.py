@@ -2,32 +2,12 @@
 a contact submits a request with a field missing and is asked for it; an agent finds it at the
 top of the queue, asks, the contact answers, the agent resolves it."""
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright import sync_api as playwright_sync
 
 from caredesk.incidents.models import Event, Incident
 from caredesk.mail.models import OutboundMessage
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def sign_in(browser, base, username, next_path):
@@ -42,10 +22,10 @@ def sign_in(browser, base, username, next_path):
     return context, page
 
 
-def test_submit_ask_answer_resolve(world, live_server, browser):
+def test_submit_ask_answer_resolve(world, live_server, chromium):
     base = live_server.url
-    carol_ctx, carol = sign_in(browser, base, "carol", "/portal/incidents/new/")
-    alice_ctx, alice = sign_in(browser, base, "alice", "/console/")
+    carol_ctx, carol = sign_in(chromium, base, "carol", "/portal/incidents/new/")
+    alice_ctx, alice = sign_in(chromium, base, "alice", "/console/")
     try:
         # The contact submits a request and leaves the steps to reproduce empty.
         carol.get_by_label("Product", exact=False).first.select_option(label="Numara Track-It!")

@@ -8,32 +8,18 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright import sync_api as playwright_sync
 
 from caredesk.incidents.models import Event
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
-# beside it without this, although every query here is ordinary synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        context.set_default_timeout(5000)
-        yield context.new_page()
-        browser.close()
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(5000)
+    yield context.new_page()
+    context.close()
 
 
 def shot(page, name):

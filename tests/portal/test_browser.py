@@ -3,50 +3,16 @@
 Set CAREDESK_SCREENSHOTS=/some/dir to keep a screenshot of every page visited.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright import sync_api as playwright_sync
 
 from caredesk.incidents.models import Incident
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
-# beside it without this, although every query here is ordinary synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "test-pass-123"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        # Failing, not skipping: a suite that silently drops its browser tests proves nothing.
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("CAREDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def shot(page, name):
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-    return shot
 
 
 def no_sideways_scroll(page, where):
