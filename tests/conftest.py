@@ -97,6 +97,29 @@ def world(catalog):
     }
 
 
+@pytest.fixture
+def open_carol(world):
+    """open_carol(**overrides): an incident opened through the action for acme's contact carol
+    (FootPrints, web, severity 3, now); keywords override any field."""
+    from caredesk.incidents import actions
+
+    def make(**overrides):
+        fields = {
+            "client": world["acme"],
+            "product": world["catalog"]["footprints"],
+            "contact": world["acme"].contacts.get(email="carol@acme.test"),
+            "subject": "Reports fail",
+            "severity": 3,
+            "channel": "web",
+            "description": "The nightly report fails with error 42.",
+            "by": world["carol"],
+        }
+        fields.update(overrides)
+        return actions.open_incident(**fields)
+
+    return make
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -3,8 +3,6 @@
 import pytest
 from django.test import Client as HttpClient
 
-from caredesk.incidents import actions
-
 
 def signed_in(user) -> HttpClient:
     http = HttpClient()
@@ -23,24 +21,9 @@ def sam_http(world):
 
 
 @pytest.fixture
-def open_now(world):
+def open_now(open_carol):
     """Open an incident now for acme's carol (FootPrints, web, severity 3); keywords override."""
-
-    def make(**overrides):
-        fields = {
-            "client": world["acme"],
-            "product": world["catalog"]["footprints"],
-            "contact": world["acme"].contacts.get(email="carol@acme.test"),
-            "subject": "Reports fail",
-            "severity": 3,
-            "channel": "web",
-            "description": "The nightly report fails with error 42.",
-            "by": world["carol"],
-        }
-        fields.update(overrides)
-        return actions.open_incident(**fields)
-
-    return make
+    return open_carol
 
 
 @pytest.fixture
