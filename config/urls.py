@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from caredesk.incidents.views import attachment
+
 admin.site.site_header = "caredesk administration"
 admin.site.site_title = "caredesk admin"
 
@@ -11,5 +13,6 @@ urlpatterns = [
     path("console/", include("caredesk.console.urls")),
     path("portal/", include("caredesk.portal.urls")),
     path("manager/", include("caredesk.dashboard.urls")),
+    path("attachments/<int:pk>/<str:filename>", attachment, name="attachment"),
     path("", include("caredesk.web.urls")),
 ]

@@ -22,6 +22,11 @@ class Client(models.Model):
 
     number = models.CharField(max_length=32, unique=True, help_text="The vendor's client number.")
     name = models.CharField(max_length=200)
+    mail_domains = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The client\'s e-mail domains, e.g. ["acme.example"], for unknown senders.',
+    )
     colleagues_see_incidents = models.BooleanField(
         default=True, help_text="Contacts see their colleagues' incidents, not only their own."
     )
@@ -63,6 +68,9 @@ class Contact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    mail_opt_out = models.BooleanField(
+        default=False, help_text="Send only essential mail (answers, requests for information)."
+    )
 
     objects = ContactQuerySet.as_manager()
 

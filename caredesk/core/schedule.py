@@ -35,6 +35,7 @@ JOBS = [
         "incidents.sweep-clocks", timedelta(minutes=1), "caredesk.incidents.tasks.sweep_clocks"
     ),
     PeriodicJob("mail.send-outbox", timedelta(minutes=1), "caredesk.mail.tasks.send_outbox"),
+    PeriodicJob("mail.fetch", timedelta(minutes=1), "caredesk.mail.tasks.fetch_mail"),
 ]
 
 

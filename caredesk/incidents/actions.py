@@ -95,11 +95,13 @@ def open_incident(
     by=None,
     at: datetime | None = None,
     accept_unentitled: bool = False,
+    mail_message_id: str = "",
 ) -> Incident:
     """Open one incident for one request (P-INCIDENT), with its checklist, decision and clocks.
 
     Without entitlement the incident is refused (IncidentError naming the clause) unless
     `accept_unentitled`: then it is kept for an agent to review, never silently worked.
+    `mail_message_id` is the client's mail that asked: our answers thread under it.
     """
     at = at or timezone.now()
     severity = _severity(severity)
@@ -146,6 +148,7 @@ def open_incident(
         policy_version=decision.policy_version,
         created_at=at,
         updated_at=at,
+        mail_thread=[mail_message_id] if mail_message_id else [],
     )
     incident.number = f"INC-{incident.pk:06d}"
     incident.save(update_fields=["number"])
@@ -182,7 +185,13 @@ def open_incident(
 
 @transaction.atomic
 def add_client_message(
-    incident: Incident, body: str, *, by=None, at=None, values: dict | None = None
+    incident: Incident,
+    body: str,
+    *,
+    by=None,
+    at=None,
+    values: dict | None = None,
+    mail_message_id: str = "",
 ) -> Event:
     """The client wrote: it answers what we waited for, so the clocks run again."""
     at = at or timezone.now()
@@ -206,8 +215,12 @@ def add_client_message(
         body=body,
         answered=sorted(answers),
         answers=answers,
+        **({"mail": mail_message_id} if mail_message_id else {}),
     )
     fields = ["intake", "missing"]
+    if mail_message_id:
+        incident.mail_thread = [*(incident.mail_thread or []), mail_message_id][-50:]
+        fields.append("mail_thread")
     if incident.status in (
         Incident.Status.WAITING_ON_CLIENT,
         Incident.Status.RESOLVED,

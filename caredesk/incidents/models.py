@@ -129,6 +129,11 @@ class Incident(models.Model):
     next_due_at = models.DateTimeField(
         null=True, blank=True, help_text="The nearest due instant of a running clock (queue order)."
     )
+    mail_thread = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Message-IDs of the mail thread, ours and the client's, oldest first.",
+    )
     policy_version = models.CharField(max_length=64)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -249,6 +254,51 @@ class Clock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident.number} {self.target}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random folder per file: names may repeat and must never be guessable.
+    import uuid
+
+    return f"attachments/{instance.incident_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    """Which attachments."""
+
+    def visible_to(self, user):
+        attachments = self.filter(incident__in=Incident.objects.visible_to(user))
+        if user.is_authenticated and user.is_support_staff:
+            return attachments
+        return attachments.exclude(event__internal=True)
+
+
+class Attachment(models.Model):
+    """A file that came with a message of an incident; always downloaded, never shown inline."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        "Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=attachment_path, max_length=500)
+    inline = models.BooleanField(default=False)
+    content_id = models.CharField(max_length=250, blank=True)
+    created_at = models.DateTimeField()
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident.number} {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("attachment", args=[self.pk, self.filename])
 
 
 class RemoteSession(models.Model):

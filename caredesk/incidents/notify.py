@@ -19,7 +19,14 @@ def _subject(incident, text: str) -> str:
 
 
 def _to_contact(
-    incident, kind: str, subject: str, template: str, essential=True, attachments=None, **context
+    incident,
+    kind: str,
+    subject: str,
+    template: str,
+    essential=True,
+    attachments=None,
+    automatic=True,
+    **context,
 ):
     contact = incident.contact
     if contact is None or not contact.email:
@@ -37,6 +44,7 @@ def _to_contact(
         incident=incident,
         essential=essential,
         attachments=attachments,
+        automatic=automatic,
     )
 
 
@@ -73,13 +81,27 @@ def acknowledge(incident) -> None:
         "acknowledgement",
         f"We received your request: {incident.subject}",
         "acknowledgement",
+        essential=False,  # the portal shows the same; a contact may opt out of it
         targets=_due_words(incident),
         missing=[intake.label(k) for k in incident.missing],
     )
 
 
+def entitlement_refused(incident) -> None:
+    """A request by mail the plan does not cover: say why, and that an agent will review it."""
+    from .actions import what_to_do
+
+    _to_contact(
+        incident,
+        "not-entitled",
+        f"Your request needs review: {incident.subject}",
+        "not_entitled",
+        advice=what_to_do(incident.entitlement_clause),
+    )
+
+
 def agent_reply(incident, event) -> None:
-    _to_contact(incident, "reply", incident.subject, "reply", event=event)
+    _to_contact(incident, "reply", incident.subject, "reply", event=event, automatic=False)
 
 
 def information_requested(incident, items: list[str], message: str) -> None:
@@ -90,6 +112,7 @@ def information_requested(incident, items: list[str], message: str) -> None:
         "request_info",
         items=[intake.label(k) for k in items],
         message=message,
+        automatic=False,  # an agent asked
     )
 
 

@@ -237,6 +237,12 @@ class Warranty(Strict):
     default_plan: str
 
 
+class MailRules(Strict):
+    """What mail intake does with senders it does not know."""
+
+    unknown_senders: Literal["quarantine", "known-domains"] = "quarantine"
+
+
 class ThirdParty(Strict):
     """How far unbranded third-party products are supported (P-THIRDPARTY)."""
 
@@ -322,6 +328,7 @@ class PolicyDocument(Strict):
     referrals: dict[Slug, Referral] = {}
     scope: dict[Slug, ScopeCategory] = Field(min_length=1)
     third_party: ThirdParty
+    mail: MailRules = MailRules()
     intake: Intake
 
     @model_validator(mode="after")
