@@ -26,9 +26,7 @@ class ClientSearchForm(forms.Form):
     }
 
     q = forms.CharField(label="Search clients", required=False, max_length=100, strip=True)
-    sort = forms.ChoiceField(
-        required=False, choices=[(key, key) for key in SORTS], initial="name"
-    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], initial="name")
 
     def query(self) -> str:
         return self.cleaned_data.get("q", "") if self.is_valid() else ""

@@ -45,7 +45,7 @@ ALLOWANCE_PER = {"client-product": "per client, per product", "client": "per cli
 
 
 def words_list(items, last: str = "and") -> str:
-    """"a", "a and b", "a, b and c"."""
+    """ "a", "a and b", "a, b and c"."""
     items = [str(i) for i in items]
     if len(items) <= 2:
         return f" {last} ".join(items)
@@ -68,7 +68,9 @@ def _holidays(calendar, today: date, days: int = 365) -> list[dict]:
         return []
     end = today + timedelta(days=days)
     found = sorted(
-        d for year in range(today.year, end.year + 1) for d in container.dates(year)
+        d
+        for year in range(today.year, end.year + 1)
+        for d in container.dates(year)
         if today <= d < end
     )
     names = {}
@@ -78,7 +80,8 @@ def _holidays(calendar, today: date, days: int = 365) -> list[dict]:
         import holidays
 
         named = holidays.country_holidays(
-            country, subdiv=getattr(container, "subdiv", None),
+            country,
+            subdiv=getattr(container, "subdiv", None),
             years=range(today.year, end.year + 1),
         )
         names = {d: named.get(d) for d in found}
@@ -99,11 +102,13 @@ def policy_context(policy: Policy, today: date) -> dict:
         cells = []
         for plan_slug, plan in plans:
             level = plan.features[slug]
-            addons = [a.name for a in doc.addons.values()
-                      if slug in a.grants and plan_slug in a.plans]
+            addons = [
+                a.name for a in doc.addons.values() if slug in a.grants and plan_slug in a.plans
+            ]
             cells.append({"level": level, "text": FEATURE_LEVELS[level], "addons": addons})
-        feature_rows.append({"slug": slug, "name": service.name, "online": service.online,
-                             "cells": cells})
+        feature_rows.append(
+            {"slug": slug, "name": service.name, "online": service.online, "cells": cells}
+        )
 
     target_rows = []
     for key in TARGETS:
@@ -117,73 +122,96 @@ def policy_context(policy: Policy, today: date) -> dict:
                 continue
             limits = []
             if target.channels:
-                limits.append(words_list([doc.channels[c].name for c in target.channels], "or")
-                              + " only")
+                limits.append(
+                    words_list([doc.channels[c].name for c in target.channels], "or") + " only"
+                )
             if target.severities:
                 levels = [f"{s} ({policy.severity(s).name})" for s in target.severities]
                 limits.append("severity " + words_list(levels, "or") + " only")
             cells.append({"within": str(target.within), "limits": limits})
         name = doc.services[key].name if key in doc.services else TARGET_NAMES.get(key, key)
-        target_rows.append({"key": key, "name": name, "cells": cells,
-                            "starts": TARGET_STARTS.get(key, "from submission")})
+        target_rows.append(
+            {
+                "key": key,
+                "name": name,
+                "cells": cells,
+                "starts": TARGET_STARTS.get(key, "from submission"),
+            }
+        )
 
     plan_terms = []
     for slug, plan in plans:
-        plan_terms.append({
-            "slug": slug,
-            "name": plan.name,
-            "terms": words_list([f"{m}" for m in sorted(plan.terms_months)], "or") + " months",
-            "minimum": min(plan.terms_months),
-            "available_for": None if plan.available_for == "all"
-            else _products(plan.available_for, names),
-            "calendar": doc.calendars[plan.calendar].name,
-            "calendar_slug": plan.calendar,
-            "hours": policy.calendars[plan.calendar].describe(),
-            "addons": [a.name for a in doc.addons.values() if slug in a.plans],
-        })
+        plan_terms.append(
+            {
+                "slug": slug,
+                "name": plan.name,
+                "terms": words_list([f"{m}" for m in sorted(plan.terms_months)], "or") + " months",
+                "minimum": min(plan.terms_months),
+                "available_for": None
+                if plan.available_for == "all"
+                else _products(plan.available_for, names),
+                "calendar": doc.calendars[plan.calendar].name,
+                "calendar_slug": plan.calendar,
+                "hours": policy.calendars[plan.calendar].describe(),
+                "addons": [a.name for a in doc.addons.values() if slug in a.plans],
+            }
+        )
 
     calendars = []
     for slug, spec in doc.calendars.items():
         cal = policy.calendars[slug]
         holiday_text = cal.holidays.describe() if hasattr(cal.holidays, "describe") else ""
-        calendars.append({
-            "slug": slug,
-            "name": spec.name,
-            "hours": cal.describe(),
-            "zone": spec.timezone,
-            "always_open": spec.always_open,
-            "business_day": str(spec.business_day) if spec.business_day else None,
-            "holiday_text": holiday_text,
-            "holidays": _holidays(cal, today),
-            "used_by": [p.name for p in doc.plans.values() if p.calendar == slug]
-            + [a.name for a in doc.addons.values() if a.calendar == slug],
-        })
+        calendars.append(
+            {
+                "slug": slug,
+                "name": spec.name,
+                "hours": cal.describe(),
+                "zone": spec.timezone,
+                "always_open": spec.always_open,
+                "business_day": str(spec.business_day) if spec.business_day else None,
+                "holiday_text": holiday_text,
+                "holidays": _holidays(cal, today),
+                "used_by": [p.name for p in doc.plans.values() if p.calendar == slug]
+                + [a.name for a in doc.addons.values() if a.calendar == slug],
+            }
+        )
 
     channels = [
-        {"slug": slug, "name": ch.name, "service": doc.services[ch.service].name,
-         "always": ch.hours == "always"}
+        {
+            "slug": slug,
+            "name": ch.name,
+            "service": doc.services[ch.service].name,
+            "always": ch.hours == "always",
+        }
         for slug, ch in doc.channels.items()
     ]
 
     addons = []
     for slug, addon in doc.addons.items():
-        addons.append({
-            "slug": slug,
-            "name": addon.name,
-            "products": _products(addon.products, names),
-            "plans": [doc.plans[p].name for p in addon.plans if p in doc.plans],
-            "calendar": doc.calendars[addon.calendar].name,
-            "calendar_slug": addon.calendar,
-            "hours": policy.calendars[addon.calendar].describe(),
-            "grants": [doc.services[s].name for s in addon.grants],
-        })
+        addons.append(
+            {
+                "slug": slug,
+                "name": addon.name,
+                "products": _products(addon.products, names),
+                "plans": [doc.plans[p].name for p in addon.plans if p in doc.plans],
+                "calendar": doc.calendars[addon.calendar].name,
+                "calendar_slug": addon.calendar,
+                "hours": policy.calendars[addon.calendar].describe(),
+                "grants": [doc.services[s].name for s in addon.grants],
+            }
+        )
 
     def referral(slug):
         if not slug:
             return None
         ref = doc.referrals[slug]
-        return {"slug": slug, "name": ref.name, "contact": ref.contact, "fee_based": ref.fee_based,
-                "text": ref.text}
+        return {
+            "slug": slug,
+            "name": ref.name,
+            "contact": ref.contact,
+            "fee_based": ref.fee_based,
+            "text": ref.text,
+        }
 
     supported, unsupported = [], []
     for slug, category in doc.scope.items():
@@ -194,7 +222,8 @@ def policy_context(policy: Policy, today: date) -> dict:
                 "name": allowance.name,
                 "minutes": allowance.minutes,
                 "per": ALLOWANCE_PER[allowance.per],
-                "products": None if allowance.products == "all"
+                "products": None
+                if allowance.products == "all"
                 else _products(allowance.products, names),
                 "overflow": referral(allowance.overflow_referral),
             }
@@ -203,12 +232,18 @@ def policy_context(policy: Policy, today: date) -> dict:
     intake_groups: dict[str, dict] = {}
     for item in doc.intake.fields:
         group = intake_groups.setdefault(
-            item.group, {"key": item.group, "name": INTAKE_GROUPS.get(item.group, item.group),
-                         "fields": []}
+            item.group,
+            {"key": item.group, "name": INTAKE_GROUPS.get(item.group, item.group), "fields": []},
         )
-        group["fields"].append({"key": item.key, "label": item.label, "help": item.help,
-                                "required": item.required,
-                                "required_text": INTAKE_REQUIRED[item.required]})
+        group["fields"].append(
+            {
+                "key": item.key,
+                "label": item.label,
+                "help": item.help,
+                "required": item.required,
+                "required_text": INTAKE_REQUIRED[item.required],
+            }
+        )
 
     lifecycle = doc.lifecycle
     default_plan = doc.plans[doc.warranty.default_plan]
@@ -231,10 +266,14 @@ def policy_context(policy: Policy, today: date) -> dict:
         "target_rows": target_rows,
         "plan_terms": plan_terms,
         "warranty": {"length": str(doc.warranty.length), "plan": default_plan.name},
-        "rules": [clause(cid) | {"text": doc.clauses[cid].text} for cid, on in (
-            ("P-SAME-LEVEL", doc.rules.same_level_required),
-            ("P-RENEW", doc.rules.renewal_requires_current),
-        ) if on and cid in doc.clauses],
+        "rules": [
+            clause(cid) | {"text": doc.clauses[cid].text}
+            for cid, on in (
+                ("P-SAME-LEVEL", doc.rules.same_level_required),
+                ("P-RENEW", doc.rules.renewal_requires_current),
+            )
+            if on and cid in doc.clauses
+        ],
         "calendars": calendars,
         "channels": channels,
         "addons": addons,
@@ -242,8 +281,9 @@ def policy_context(policy: Policy, today: date) -> dict:
         "unsupported": unsupported,
         "referrals": [referral(slug) for slug in doc.referrals],
         "intake_groups": list(intake_groups.values()),
-        "clauses": [{"id": cid, "title": c.title, "text": c.text}
-                    for cid, c in doc.clauses.items()],
+        "clauses": [
+            {"id": cid, "title": c.title, "text": c.text} for cid, c in doc.clauses.items()
+        ],
         "today": today,
     }
 
@@ -268,6 +308,7 @@ def status_badge(status: str) -> str:
 
 
 # --- The client page -----------------------------------------------------------------------
+
 
 @dataclass
 class PlanRow:
@@ -330,9 +371,16 @@ def entitlement_rows(overview: list[dict]) -> list[ProductEntitlements]:
         addon, calendar = (None, None)
         if row["coverage"] is not None:
             addon, calendar = engine.calendar_for(row["coverage"], product)
-        rows.append(ProductEntitlements(
-            product=product, coverage=row["coverage"], no_coverage=row["no_coverage"],
-            release=release, lifecycle=life, calendar=calendar, calendar_addon=addon,
-            decisions=row["decisions"],
-        ))
+        rows.append(
+            ProductEntitlements(
+                product=product,
+                coverage=row["coverage"],
+                no_coverage=row["no_coverage"],
+                release=release,
+                lifecycle=life,
+                calendar=calendar,
+                calendar_addon=addon,
+                decisions=row["decisions"],
+            )
+        )
     return sorted(rows, key=lambda r: (r.product.position, r.product.name))

@@ -59,8 +59,7 @@ def _clients_list(request):
     )
     # get_page() turns "abc" into page 1 and 999 into the last page instead of failing.
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "query": query, "sort": form.sort_key(), "page": page,
-               "today": today}
+    context = {"form": form, "query": query, "sort": form.sort_key(), "page": page, "today": today}
     # A search typed with htmx replaces only the results, not the page around them.
     template = "web/clients.html#results" if request.htmx else "web/clients.html"
     return render(request, template, context)
@@ -88,12 +87,16 @@ def versions_page(request):
         ),
     )
     policy = get_policy()
-    return render(request, "web/versions.html", {
-        "lines": lines,
-        "prior_versions": policy.lifecycle.prior_versions,
-        "maintenance_for": presenters.maintenance_labels(policy),
-        "today": support_day(timezone.now()),
-    })
+    return render(
+        request,
+        "web/versions.html",
+        {
+            "lines": lines,
+            "prior_versions": policy.lifecycle.prior_versions,
+            "maintenance_for": presenters.maintenance_labels(policy),
+            "today": support_day(timezone.now()),
+        },
+    )
 
 
 @login_required
@@ -119,18 +122,22 @@ def client_detail(request, number):
     contacts = Contact.objects.visible_to(user).filter(client=client)
     if not user.is_support_staff:
         contacts = contacts.filter(is_active=True)
-    return render(request, "web/client_detail.html", {
-        "client": client,
-        "now": now,
-        "today": today,
-        "plans": presenters.plan_rows(subscriptions, in_force, today),
-        "products": presenters.entitlement_rows(engine.overview(client, now)),
-        "licences": licences,
-        "contacts": contacts,
-        "is_own_company": not user.is_support_staff,
-        "warranty_plan": policy.plan(policy.warranty.default_plan).name,
-        "warranty_length": str(policy.warranty.length),
-    })
+    return render(
+        request,
+        "web/client_detail.html",
+        {
+            "client": client,
+            "now": now,
+            "today": today,
+            "plans": presenters.plan_rows(subscriptions, in_force, today),
+            "products": presenters.entitlement_rows(engine.overview(client, now)),
+            "licences": licences,
+            "contacts": contacts,
+            "is_own_company": not user.is_support_staff,
+            "warranty_plan": policy.plan(policy.warranty.default_plan).name,
+            "warranty_length": str(policy.warranty.length),
+        },
+    )
 
 
 class SignInView(auth_views.LoginView):

@@ -17,7 +17,10 @@ def clause_link(clause_id: str):
     title = f"{clause_id}: {clause.title}" if clause else clause_id
     return format_html(
         '<a class="clause" href="{}#{}" title="{}">{}</a>',
-        reverse("policy"), clause_id, title, clause_id,
+        reverse("policy"),
+        clause_id,
+        title,
+        clause_id,
     )
 
 
