@@ -258,7 +258,7 @@ def _open(inbound, parsed, contact, product) -> Incident:
         mail_message_id=parsed.message_id,
     )
     opened = incident.events.filter(kind=Event.Kind.OPENED).first()
-    _keep_attachments(incident, opened, parsed)
+    keep_attachments(incident, opened, parsed)
     if incident.entitlement == Incident.Entitlement.DENIED:
         from caredesk.incidents import notify
 
@@ -275,7 +275,7 @@ def _append(incident, inbound, parsed, contact):
         values=answers,
         mail_message_id=parsed.message_id,
     )
-    _keep_attachments(incident, event, parsed)
+    keep_attachments(incident, event, parsed)
 
 
 def _append_automatic(incident, inbound, parsed):
@@ -289,7 +289,7 @@ def _append_automatic(incident, inbound, parsed):
         f"{parsed.reply_text or parsed.text}"[:20000],
         data={"mail": parsed.message_id, "automatic": True},
     )
-    _keep_attachments(incident, event, parsed)
+    keep_attachments(incident, event, parsed)
 
 
 def _bounce(inbound, parsed):
@@ -322,7 +322,7 @@ def _bounce(inbound, parsed):
     return Outcome.BOUNCE, incident, f"delivery report about {original}"
 
 
-def _keep_attachments(incident, event, parsed) -> None:
+def keep_attachments(incident, event, parsed) -> None:
     now = timezone.now()
     for item in parsed.attachments:
         Attachment.objects.create(
