@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import textwrap
 from urllib.parse import unquote
 
 import nh3
@@ -36,7 +37,8 @@ def to_text(markup: str) -> str:
         text = get_text(markup[:_MAX_HTML])
     except Exception:  # lxml gives up on some byte soup: keep the words at least
         text = html_lib.unescape(re.sub(r"<[^>]*>", " ", markup))
-    return text
+    # inscriptis indents nested blocks; the indentation every line shares means nothing
+    return textwrap.dedent(text.replace("\r\n", "\n"))
 
 
 def referenced_cids(markups: list[str]) -> set[str]:
