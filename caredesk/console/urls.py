@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import mail_views, views
 
 app_name = "console"
 
@@ -14,6 +14,21 @@ urlpatterns = [
     path("incidents/<str:number>/", views.incident_page, name="incident"),
     path("canned/", views.canned_replies, name="canned"),
     path("canned/<int:pk>/delete/", views.delete_canned, name="delete-canned"),
+]
+
+# Mail: mailbox health, the quarantine, one inbound message and what an agent does with it.
+urlpatterns += [
+    path("mail/", mail_views.mail, name="mail"),
+    path("mail/<int:pk>/", mail_views.inbound_page, name="inbound"),
+    path("mail/<int:pk>/raw/", mail_views.inbound_raw, name="inbound-raw"),
+    path(
+        "mail/<int:pk>/attachments/<int:index>/<str:filename>",
+        mail_views.inbound_attachment,
+        name="inbound-attachment",
+    ),
+    path("mail/<int:pk>/retry/", mail_views.inbound_retry, name="inbound-retry"),
+    path("mail/<int:pk>/open/", mail_views.inbound_open, name="inbound-open"),
+    path("mail/<int:pk>/dismiss/", mail_views.inbound_dismiss, name="inbound-dismiss"),
 ]
 
 # One URL per incident action, named after it: console:reply, console:regrade, ...

@@ -31,7 +31,7 @@ from caredesk.clients.models import Client, Licence
 from caredesk.incidents import actions, intake
 from caredesk.incidents.actions import IncidentError
 from caredesk.incidents.filters import IncidentFilter
-from caredesk.incidents.models import Clock, Event, Incident
+from caredesk.incidents.models import Attachment, Clock, Event, Incident
 from caredesk.plans import engine
 from caredesk.plans.decisions import PolicyQuestionError
 from caredesk.policy import get_policy
@@ -485,10 +485,12 @@ def _migration_left(incident):
 
 def incident_context(request, incident: Incident, bound: f.ActionForm | None = None) -> dict:
     user, now = request.user, timezone.now()
+    files = Attachment.objects.visible_to(user).order_by("created_at", "pk")
     events = (
         Event.objects.visible_to(user)
         .filter(incident=incident)
         .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=files))
         .order_by("created_at", "pk")
     )
     clocks = [clock_left(c, now) for c in incident.clocks.order_by("started_at", "pk")]
@@ -538,6 +540,7 @@ def incident_context(request, incident: Incident, bound: f.ActionForm | None = N
     return {
         "incident": incident,
         "events": events,
+        "loose_files": files.filter(incident=incident, event__isnull=True),
         "clocks": clocks,
         "checklist": checklist,
         "missing_count": len(incident.missing),

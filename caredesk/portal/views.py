@@ -13,7 +13,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,7 +26,7 @@ from caredesk.core.timefmt import when, zone_name
 from caredesk.incidents import actions, intake
 from caredesk.incidents.actions import IncidentError
 from caredesk.incidents.clocks import target_label
-from caredesk.incidents.models import Clock, Event, Incident
+from caredesk.incidents.models import Attachment, Clock, Event, Incident
 from caredesk.plans import engine
 from caredesk.policy import get_policy
 
@@ -179,10 +179,13 @@ def _severity_words(level) -> str:
 def timeline(incident: Incident, user) -> list[dict]:
     """The public history of the incident: internal notes and decisions never reach a contact
     (`Event.objects.visible_to` drops them)."""
+    # Files come through their own access rule too: an internal event's never reach a contact.
+    files = Attachment.objects.visible_to(user).order_by("created_at", "pk")
     events = (
         Event.objects.visible_to(user)
         .filter(incident=incident)
         .select_related("author", "author__contact")
+        .prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
         .order_by("created_at", "pk")
     )
     entries = []
@@ -197,6 +200,7 @@ def timeline(incident: Incident, user) -> list[dict]:
             "body": event.body,
             "clause": event.clause,
             "items": [],
+            "files": event.files,
         }
         kind = event.kind
         if kind == Event.Kind.OPENED:
@@ -547,6 +551,9 @@ def _incident_context(request, incident, form) -> dict:
         ],
         "form": form,
         "timeline": timeline(incident, request.user),
+        "loose_files": Attachment.objects.visible_to(request.user).filter(
+            incident=incident, event__isnull=True
+        ),
         "sessions": [
             {"session": s, "at": moment(s.starts_at), "ends": moment(s.ends_at)}
             for s in incident.sessions.select_related("agent").order_by("starts_at")
