@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 MBOX_SUFFIXES = {".mbox", ".mbx"}
+# One raw message per file: .eml, and .box as some mail archives and test suites name them.
+MESSAGE_SUFFIXES = {".eml", ".box"}
 
 
 class SourceError(ValueError):
@@ -42,7 +44,7 @@ def messages(raw_path: str) -> Iterator[tuple[str, bytes]]:
             yield from _maildir(path)
             return
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if child.suffix.lower() == ".eml":
+            if child.suffix.lower() in MESSAGE_SUFFIXES:
                 yield str(child), child.read_bytes()
             elif child.suffix.lower() in MBOX_SUFFIXES:
                 yield from _mbox(child)
