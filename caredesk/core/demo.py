@@ -287,3 +287,40 @@ def load_demo_incidents(now=None) -> None:
 
     for title, body in CANNED:
         save_canned_reply(title=title, body=body, shared=True)
+    load_demo_mail(now)
+
+
+DEMO_MAIL = [
+    (
+        "carol@acme.example",
+        "Inventory Manager scan stops at 80%",
+        "Hello support,\n\nthe nightly scan in FootPrints stops at 80% since Tuesday.\n\n"
+        "Product: FootPrints\nSeverity: 3\nOS: Windows Server 2008 R2\n"
+        "Database: SQL Server 2008 SP1\n\nRegards,\nCarol",
+    ),
+    (
+        "it-director@unknown-company.example",
+        "Pricing for a support plan?",
+        "Hi, we are evaluating Track-It! and would like to know the price of Premium Care.",
+    ),
+]
+
+
+def load_demo_mail(now) -> None:
+    """Two messages through the real intake: one opens an incident, one waits in quarantine."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    from caredesk.mail import intake
+
+    for sender, subject, body in DEMO_MAIL:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = (
+            sender,
+            "support@vendor.example",
+            subject,
+        )
+        message["Date"] = format_datetime(now)
+        message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+        message.set_content(body)
+        intake.route(intake.store(message.as_bytes(), source="demo").inbound)
