@@ -91,7 +91,8 @@ def health_of(box: Mailbox, now) -> Health:
     if box.failing_since is not None:
         minutes = int((now - box.failing_since).total_seconds() // 60)
         if box.alerted_at:
-            detail = f"Managers alerted {timezone.localtime(box.alerted_at):%a %b %-d, %H:%M}."
+            at = timezone.localtime(box.alerted_at)
+            detail = f"Managers alerted {at:%a %b} {at.day}, {at:%H:%M}."
         else:
             due = timezone.localtime(box.failing_since + STALE_AFTER)
             detail = f"Managers are alerted at {due:%H:%M} if it still fails."

@@ -492,7 +492,7 @@ def test_an_agent_opens_an_incident_from_the_quarantine_in_a_browser(world, live
     )
 
     context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    context.set_default_timeout(5000)
+    context.set_default_timeout(10000)  # a loaded CI machine, not a slow page
     page = context.new_page()
     remote = []
     page.on("request", lambda request: remote.append(request.url))
