@@ -60,13 +60,6 @@ LISTS = {
 SORTS = {"newest": "Newest first", "oldest": "Oldest first"}
 
 
-def _mailboxes(user):
-    """The mailboxes a user may see: staff only, like the messages they hold."""
-    if user.is_authenticated and user.is_support_staff:
-        return Mailbox.objects.all()
-    return Mailbox.objects.none()
-
-
 def _messages(user):
     """Inbound mail a user may see, without the raw bytes (a list never needs them)."""
     return InboundMessage.objects.visible_to(user).defer("raw")
@@ -113,13 +106,8 @@ def health_of(box: Mailbox, now) -> Health:
 
 
 def is_dismissed(inbound: InboundMessage) -> bool:
-    """Taken out of the quarantine by an agent: routed, yet in no incident and no duplicate
-    (the router leaves only duplicates without an incident)."""
-    return (
-        inbound.state == InboundMessage.State.PROCESSED
-        and inbound.incident_id is None
-        and inbound.outcome != InboundMessage.Outcome.DUPLICATE
-    )
+    """Taken out of the quarantine by an agent."""
+    return inbound.outcome == InboundMessage.Outcome.DISMISSED
 
 
 def _outcome_counts(user, now) -> list[dict]:
@@ -225,7 +213,7 @@ def mail(request):
         return render(request, "console/mail/mail.html#results", context)
     quarantined = InboundMessage.objects.visible_to(request.user).quarantined().count()
     context.update(
-        health=[health_of(box, now) for box in _mailboxes(request.user)],
+        health=[health_of(box, now) for box in Mailbox.objects.visible_to(request.user)],
         recent=_outcome_counts(request.user, now),
         quarantined=quarantined,
     )

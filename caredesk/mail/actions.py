@@ -80,8 +80,8 @@ def dismiss(inbound: InboundMessage, *, by, reason: str) -> InboundMessage:
     if not reason.strip():
         raise IncidentError("say why the message is dismissed")
     locked = _quarantined(inbound)
-    locked.state = InboundMessage.State.PROCESSED
+    locked.state, locked.outcome = InboundMessage.State.PROCESSED, InboundMessage.Outcome.DISMISSED
     locked.reason = f"dismissed by {by.display_name}: {reason.strip()}"[:5000]
     locked.routed_at = timezone.now()
-    locked.save(update_fields=["state", "reason", "routed_at"])
+    locked.save(update_fields=["state", "outcome", "reason", "routed_at"])
     return locked

@@ -57,6 +57,15 @@ class OutboundMessage(models.Model):
         return f"{self.kind} to {self.to}: {self.subject}"
 
 
+class MailboxQuerySet(models.QuerySet):
+    """Which mailboxes."""
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_support_staff:
+            return self.all()
+        return self.none()
+
+
 class Mailbox(models.Model):
     """An IMAP mailbox the worker polls for support mail."""
 
@@ -100,6 +109,8 @@ class Mailbox(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)
     alerted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MailboxQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -138,6 +149,7 @@ class InboundMessage(models.Model):
         BOUNCE = "bounce", "Delivery report"
         DUPLICATE = "duplicate", "Duplicate or our own mail"
         QUARANTINED = "quarantined", "Quarantined"
+        DISMISSED = "dismissed", "Dismissed by an agent"
 
     mailbox = models.ForeignKey(
         Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"

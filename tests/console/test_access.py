@@ -8,6 +8,8 @@ from django.urls import URLPattern, reverse
 
 from caredesk.console import urls as console_urls
 from caredesk.console.models import CannedReply, SavedView
+from caredesk.mail import intake
+from caredesk.mail.models import InboundMessage
 from tests.console.conftest import signed_in
 
 # Every console URL by name, with the arguments it needs ("INC" is the incident's number).
@@ -19,6 +21,13 @@ URLS = {
     "incident": {"number": "INC"},
     "canned": {},
     "delete-canned": {"pk": "CANNED"},
+    "mail": {},
+    "inbound": {"pk": "MAIL"},
+    "inbound-raw": {"pk": "MAIL"},
+    "inbound-attachment": {"pk": "MAIL", "index": "ZERO", "filename": "FILE"},
+    "inbound-retry": {"pk": "MAIL"},
+    "inbound-open": {"pk": "MAIL"},
+    "inbound-dismiss": {"pk": "MAIL"},
     **{
         slug: {"number": "INC"}
         for slug in (
@@ -48,11 +57,31 @@ def test_the_access_table_lists_every_console_url():
     assert names == set(URLS)
 
 
+# A stranger's mail with a file: the router quarantines it.
+QUARANTINED_MAIL = (
+    b"From: stranger@nowhere.test\r\nTo: support@caredesk.localhost\r\nSubject: Hello\r\n"
+    b"Message-ID: <access-test@nowhere.test>\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+    b"Content-Type: text/plain\r\n\r\nHello.\r\n--b\r\n"
+    b'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="x.pdf"\r\n'
+    b"\r\n%PDF-1.4\r\n--b--\r\n"
+)
+
+
 @pytest.fixture
 def targets(world, incident):
     view = SavedView.objects.create(owner=world["alice"], name="Mine", query="view=mine")
     canned = CannedReply.objects.create(title="Hi", body="Hello", owner=world["alice"])
-    values = {"INC": incident.number, "VIEW": view.pk, "CANNED": canned.pk}
+    inbound = intake.route(intake.store(QUARANTINED_MAIL, source="test").inbound)
+    assert inbound.state == "quarantined"
+    values = {
+        "INC": incident.number,
+        "VIEW": view.pk,
+        "CANNED": canned.pk,
+        "MAIL": inbound.pk,
+        "ZERO": 0,
+        "FILE": "x.pdf",
+    }
 
     def url(name):
         kwargs = {key: values[value] for key, value in URLS[name].items()}
@@ -78,6 +107,7 @@ def test_only_staff_reach_any_console_url(world, incident, targets, name):
     assert htmx["HX-Redirect"] == f"{reverse('login')}?next={quote(url)}"
     assert incident.events.count() == events
     assert SavedView.objects.count() == 1 and CannedReply.objects.count() == 1
+    assert not InboundMessage.objects.exclude(state="quarantined").exists()
     # The same URL works for an agent (a POST-only URL answers a GET with 405, not 404).
     assert signed_in(world["alice"]).get(url).status_code in (200, 405)
 

@@ -16,16 +16,18 @@ from .model import Bounce
 
 # Subjects auto-responders put in front of the original subject, in the languages our
 # clients write in. Anchored at the start: "Absence of data in report" is a real question.
+# The phrase must end the subject or be followed by ":" "-" or "(", so "Out of office hours
+# support needed" stays a request.
 OUT_OF_OFFICE = re.compile(
     r"^\s*(?:"
-    r"out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?(?:reply|response|answer)|"
-    r"autoreply|auto:|automatische antwort|abwesenheit(?:snotiz)?|abwesend|"
-    r"r[ée]ponse automatique|absence(?:\s*:|\s+du bureau|\s+prolong)|"
-    r"respuesta autom[áa]tica|fuera de la oficina|ausente|risposta automatica|"
-    r"fuori sede|automatisch antwoord|afwezig|automatiskt svar|fr[åa]nvaro|"
-    r"automatisk svar|automaattinen vastaus|odpowied[źz] automatyczna|"
-    r"automatick[áa] odpov[ěe][ďd]|on vacation|vacation reply|away from (?:the )?office"
-    r")",
+    r"out of (?:the )?office(?: auto ?reply)?|automatic reply|auto(?:matic)?[- ]?(?:reply|response|"
+    r"answer)|autoreply|auto|automatische antwort|abwesenheit(?:snotiz)?|abwesend|"
+    r"r[ée]ponse automatique|absence(?: du bureau| prolong[ée]e)?|respuesta autom[áa]tica|"
+    r"fuera de la oficina|ausente|risposta automatica|fuori sede|automatisch antwoord|afwezig|"
+    r"automatiskt svar|fr[åa]nvaro|automatisk svar|automaattinen vastaus|"
+    r"odpowied[źz] automatyczna|automatick[áa] odpov[ěe][ďd]|on vacation|vacation reply|"
+    r"away from (?:the )?office"
+    r")\s*(?::|-|–|\(|$)",
     re.IGNORECASE,
 )
 SUPPRESS_VALUES = {"all", "oof", "autoreply"}

@@ -13,10 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from email import policy as email_policy
-from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
-from io import BytesIO
 
 from . import html as html_mod
 from .attachments import (
@@ -55,7 +53,6 @@ PARTIAL_NOTE = (
     "mailer split up; the fragment is kept as an attachment.]"
 )
 _STDLIB = email_policy.default
-_EML_POLICY = email_policy.default.clone(linesep="\r\n", refold_source="none")
 
 
 @dataclass
@@ -125,7 +122,7 @@ def raw_payload(part: Message) -> bytes | None:
     """The payload bytes exactly as received. `get_payload()` would decode 8-bit text with
     the declared charset (replacing what does not fit); the stored string keeps the original
     bytes as surrogate escapes."""
-    payload = part._payload  # noqa: SLF001 - the only way to the undecoded bytes
+    payload = part._payload  # the only way to the undecoded bytes
     if not isinstance(payload, str):
         return None
     try:
@@ -134,17 +131,40 @@ def raw_payload(part: Message) -> bytes | None:
         return payload.encode("utf-8", "surrogateescape")
 
 
-def _message_bytes(message: Message) -> bytes:
-    """An embedded message as .eml bytes."""
-    out = BytesIO()
+def _bytes(text: str | None) -> bytes:
+    if not text:
+        return b""
     try:
-        BytesGenerator(out, mangle_from_=False, policy=_EML_POLICY).flatten(message)
-        return out.getvalue()
-    except Exception:  # a header the generator cannot write back: fall back to compat output
-        try:
-            return message.as_bytes(policy=email_policy.compat32)
-        except Exception:
-            return str(message).encode("utf-8", "surrogateescape")
+        return text.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape")
+
+
+def _message_bytes(message: Message) -> bytes:
+    """An embedded message as .eml bytes, written back the way it came: header values and
+    bodies as received (the stdlib generator would refold and re-encode them, and fails on
+    raw 8-bit headers)."""
+    sample = "".join(v for _, v in message.raw_items() if isinstance(v, str))
+    eol = b"\r\n" if "\r\n" in sample or not sample else b"\n"
+    out = [
+        name.encode("ascii", "replace") + b": " + _bytes(value if isinstance(value, str) else "")
+        for name, value in message.raw_items()
+    ]
+    head = eol.join(out) + eol + eol
+    payload = message._payload  # the undecoded payload
+    if isinstance(payload, str):
+        return head + _bytes(payload)
+    if not isinstance(payload, list):
+        return head
+    if not message.is_multipart():  # message/rfc822 and friends: one message inside
+        return head + b"".join(_message_bytes(p) for p in payload if isinstance(p, Message))
+    boundary = _bytes(message.get_boundary() or "")
+    body = [_bytes(message.preamble)] if message.preamble else []
+    for part in payload:
+        if isinstance(part, Message):
+            body.append(b"--" + boundary + eol + _message_bytes(part))
+    body.append(b"--" + boundary + b"--" + eol + _bytes(message.epilogue))
+    return head + eol.join(body)
 
 
 def _find_boundary(declared_header: str, data: bytes) -> str | None:
@@ -180,7 +200,7 @@ class Walker:
 
     # ---------------------------------------------------------------------------- payload
     def payload(self, part: Message, headers: Headers) -> bytes:
-        payload = part.get_payload()
+        payload = part._payload  # the undecoded payload
         if isinstance(payload, list):  # a message part that the stdlib parsed
             return b"".join(_message_bytes(p) for p in payload if isinstance(p, Message))
         if isinstance(payload, Message):
@@ -267,7 +287,10 @@ class Walker:
             c.html_pieces.append(("plain", text))
 
     def _multipart(self, part: Message, ctype: str, c: Collected, depth: int):
-        children = [p for p in part.get_payload() if isinstance(p, Message)]
+        payload = part._payload  # the undecoded payload
+        children = [
+            p for p in (payload if isinstance(payload, list) else []) if isinstance(p, Message)
+        ]
         if ctype == "multipart/alternative":
             self._alternative(children, c, depth)
             return
@@ -388,7 +411,7 @@ class Walker:
         return True
 
     def _forwarded(self, part: Message, c: Collected, depth: int):
-        payload = part.get_payload()
+        payload = part._payload  # the undecoded payload
         inner = payload[0] if isinstance(payload, list) and payload else payload
         if not isinstance(inner, Message):
             self._leaf(part, c, "message/rfc822", in_alt=False)
@@ -421,7 +444,7 @@ class Walker:
         c.attachments.append(Pending(name, "message/partial", data, False, None))
 
     def _status_text(self, part: Message) -> str:
-        payload = part.get_payload()
+        payload = part._payload  # the undecoded payload
         if isinstance(payload, list):
             blocks = []
             for block in payload:

@@ -13,7 +13,8 @@ from inscriptis import get_text
 # Safe for display in the console: nh3's defaults (no script, no event handlers, no style
 # attributes, rel="noopener noreferrer" on links) plus cid: so inline images can be resolved
 # by whoever renders the mail.
-_URL_SCHEMES = {"http", "https", "mailto", "tel", "cid", "data"}
+# (no data: URLs: a data:text/html link is a script in some browsers)
+_URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
 _CID = re.compile(r"""cid:([^"'\s>)]+)""", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 _MAX_HTML = 5_000_000
