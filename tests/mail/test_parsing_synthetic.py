@@ -149,6 +149,26 @@ def test_null_return_path_with_a_delivery_report():
     assert mail.bounce.permanent
 
 
+def test_read_receipt_is_automatic_but_no_bounce():
+    body = (
+        "--R\nContent-Type: text/plain\n\nYour message was displayed.\n"
+        "--R\nContent-Type: message/disposition-notification\n\n"
+        "Final-Recipient: rfc822; carol@acme.example\n"
+        "Original-Message-ID: <notification-9@caredesk.example>\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\n--R--\n"
+    )
+    mail = parse(
+        message(
+            "Subject: Read: INC-000009",
+            "Content-Type: multipart/report; report-type=disposition-notification; boundary=R",
+            body=body,
+        )
+    )
+    assert mail.bounce is None
+    assert mail.auto_submitted and "read receipt" in mail.auto_reason
+    assert mail.text == "Your message was displayed."
+
+
 def test_null_return_path_alone_is_not_automatic():
     mail = parse(message("Return-Path: <>"))  # a person's mail sent with a null envelope
     assert mail.auto_submitted is False and mail.bounce is None
@@ -417,6 +437,8 @@ def test_lf_crlf_and_mbox_from_line_give_the_same_mail():
             "support@caredesk.example",
         ),
         ("From: =?utf-8?Q?carol?=@acme.example", "", ""),
+        ('From: "=?utf-8?Q?carol?="@acme.example', "", ""),
+        ("From: Carol <=?utf-8?Q?carol?=@acme.example>", "", "Carol"),
         ("From: =?utf-8?B?Y2Fyb2xAYWNtZS5leGFtcGxl?=", "", "carol@acme.example"),
         ("From: Carol <Carol.Client@ACME.Example>", "Carol.Client@acme.example", "Carol"),
         ("From: carol@acme.example (Carol Client)", "carol@acme.example", "Carol Client"),
@@ -540,7 +562,8 @@ def test_unknown_charset_is_a_defect():
         ),
         # French Apple Mail
         (
-            "Merci !\n\nLe 2 juin 2026 à 10:00, Sam <sam@caredesk.example> a écrit :\n\n> Bonjour\n",
+            "Merci !\n\nLe 2 juin 2026 à 10:00, Sam <sam@caredesk.example> a écrit :\n\n"
+            "> Bonjour\n",
             "Merci !",
         ),
         # Outlook in French, no quote marks
@@ -551,13 +574,19 @@ def test_unknown_charset_is_a_defect():
         ),
         # Outlook's underscore rule before the headers
         (
-            "Done.\n\n________________________________\nFrom: Sam\nSent: Tuesday\nTo: Carol\n\nHi\n",
+            "Done.\n\n________________________________\nFrom: Sam\nSent: Tuesday\n"
+            "To: Carol\n\nHi\n",
             "Done.",
         ),
         # German iPhone signature
         (
             "Passt.\n\nVon meinem iPhone gesendet\n\n> Am 02.06.2026 um 10:00 schrieb Sam:\n",
             "Passt.",
+        ),
+        # "Sent from my ..." at the start of a real sentence is not a signature
+        (
+            "Sent from my laptop at the office, the installer stops at 80 percent.\nAny idea?\n",
+            "Sent from my laptop at the office, the installer stops at 80 percent.\nAny idea?",
         ),
         # interleaved answers keep every answer
         ("> Which version?\n11.2\n> Which database?\nPostgreSQL 15\n", "11.2\nPostgreSQL 15"),

@@ -131,8 +131,8 @@ def reply_text(text: str) -> str:
             break  # the original follows unquoted (Outlook, Apple Mail HTML): it all goes
         if _separator(lines, i):
             break
-        if SIGNATURE.match(line) or MOBILE_SIGNATURE.match(line):
-            break
+        if SIGNATURE.match(line) or (MOBILE_SIGNATURE.match(line) and len(line.strip()) <= 60):
+            break  # (a long "Sent from my laptop, the error ..." line is a sentence)
         kept.append(line.rstrip())
         i += 1
     result = "\n".join(kept)
