@@ -68,7 +68,10 @@ def split_message(raw: bytes, defects: list[str]) -> RawMessage:
         raw = raw[3:]
         defects.append("byte order mark before the headers removed")
     linesep = b"\r\n" if b"\r\n" in raw[:4096] else b"\n"
-    lines = list(_lines(raw))
+    # Only the lines up to the first blank line can be headers: don't split a 20 MB body.
+    first = len(raw) - len(raw.lstrip(b"\r\n"))
+    blank = re.compile(rb"\r?\n\r?\n").search(raw, first)
+    lines = list(_lines(raw[: blank.end()] if blank else raw))
     fields: list[list] = []  # [name, value bytes]
     body_start = len(raw)
     i = 0
