@@ -638,7 +638,8 @@ def _confirm_action(request, incident, action, form):
 def new_incident(request):
     """Open an incident for a client's caller; a refused entitlement can be held for review."""
     if request.method == "POST":
-        client = Client.objects.filter(number=request.POST.get("client", "")).first()
+        clients = Client.objects.visible_to(request.user)
+        client = clients.filter(number=request.POST.get("client", "")).first()
         if client is None:
             lookup = f.ClientLookupForm(request.POST)
             lookup.is_valid()
