@@ -19,6 +19,7 @@ from email.parser import BytesHeaderParser
 import pytest
 from django.utils import timezone
 
+from caredesk.incidents import actions
 from caredesk.incidents.models import Event, Incident
 from caredesk.mail import imap, tokens
 from caredesk.mail.imap import fetch_mailbox
@@ -32,6 +33,10 @@ LMTP_HEADERS = ["Return-Path", "Delivered-To", "Received"]
 KILL_WORLD = ROOT / "tests" / "mail" / "kill_world.py"
 
 
+def clock_states(incident) -> list[tuple]:
+    return sorted(incident.clocks.values_list("target", "state", "due_at"))
+
+
 def prefix_headers(stored: bytes, sent: bytes) -> list[str]:
     """The names of the header fields in front of `sent` in `stored` (which must end with it)."""
     assert stored.endswith(crlf(sent))
@@ -40,10 +45,14 @@ def prefix_headers(stored: bytes, sent: bytes) -> list[str]:
 
 
 def test_fetch_stores_each_message_once_byte_for_byte_then_flags_and_routes_it(
-    mail, imap_mailbox, open_carol
+    mail, imap_mailbox, open_carol, world
 ):
     earlier = open_carol()  # through the portal; its acknowledgement is our Message-ID
     ack = OutboundMessage.objects.get(incident=earlier, kind="acknowledgement")
+    waiting = open_carol(subject="Export hangs")
+    actions.request_information(waiting, by=world["alice"], message="Which server?")
+    asked = OutboundMessage.objects.get(incident=waiting, kind="request-info")
+    clocks_before = clock_states(waiting)
     new = compose(subject="Track-It! will not start", body="Product: Track-It!\nIt crashes.")
     reply = compose(
         subject=f"Re: [{earlier.number}] We received your request",
@@ -56,7 +65,7 @@ def test_fetch_stores_each_message_once_byte_for_byte_then_flags_and_routes_it(
         subject="Automatic reply: out of the office",
         body="I am away until Monday.",
         Auto_Submitted="auto-replied",
-        In_Reply_To=f"<{ack.message_id}>",
+        In_Reply_To=f"<{asked.message_id}>",
     )
     sent = {"new": new, "reply": reply, "no-id": no_id, "auto": auto}
     mail.deliver(*sent.values())
@@ -103,21 +112,25 @@ def test_fetch_stores_each_message_once_byte_for_byte_then_flags_and_routes_it(
     assert hashlib.sha256(bytes(hashed.raw)).hexdigest() in hashed.message_id
     assert hashed.outcome == "created" and hashed.incident.subject == "Licence keys lost"
 
-    # The auto-reply goes on the thread as a note: no acknowledgement, no clock stopped.
+    # The auto-reply to our question goes on its thread as a note: it answers nothing, so the
+    # incident still waits on the client with its clocks as they were; no acknowledgement.
     auto_in = by_name["auto"]
-    assert (auto_in.outcome, auto_in.incident) == ("auto-reply", earlier)
-    assert earlier.events.filter(kind=Event.Kind.NOTE, internal=True).count() == 1
+    assert (auto_in.outcome, auto_in.incident) == ("auto-reply", waiting)
+    assert waiting.events.filter(kind=Event.Kind.NOTE, internal=True).count() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == Incident.Status.WAITING_ON_CLIENT
+    assert clock_states(waiting) == clocks_before
 
-    assert Incident.objects.count() == 3
+    assert Incident.objects.count() == 4
     acks = OutboundMessage.objects.filter(kind="acknowledgement")
     assert sorted(a.incident_id for a in acks) == sorted(
-        [earlier.pk, created.incident_id, hashed.incident_id]
+        [earlier.pk, waiting.pk, created.incident_id, hashed.incident_id]
     )
 
     # A second fetch finds nothing: the keyword hides what is stored.
     again = fetch_mailbox(imap_mailbox)
     assert (again.fetched, again.stored, again.duplicates, again.error) == (0, 0, 0, "")
-    assert InboundMessage.objects.count() == 4 and Incident.objects.count() == 3
+    assert InboundMessage.objects.count() == 4 and Incident.objects.count() == 4
     imap_mailbox.refresh_from_db()
     assert imap_mailbox.last_success_at is not None and imap_mailbox.failing_since is None
     assert (imap_mailbox.last_error, imap_mailbox.backlog) == ("", 0)
@@ -165,6 +178,43 @@ def test_a_mailbox_with_a_processed_folder_moves_its_mail_there(mail, imap_mailb
     assert (report.fetched, report.stored, report.duplicates) == (1, 0, 1)
     assert mail.messages() == {} and len(mail.messages("Done/Support")) == 4
     assert InboundMessage.objects.count() == Incident.objects.count() == 3
+
+
+def test_moving_to_the_processed_folder_uses_move_and_expunges_nothing_else(
+    mail, imap_mailbox, monkeypatch
+):
+    """Dovecot offers MOVE (RFC 6851) once logged in: one atomic command per message. The
+    fallback (COPY, flag \\Deleted, EXPUNGE) is not atomic (a crash between COPY and EXPUNGE
+    leaves the message in both folders) and its EXPUNGE removes every message in the folder
+    flagged \\Deleted, also those another mail client flagged that caredesk never stored."""
+    conn = mail.imap()
+    offered = conn.capability()[1][0].decode().upper().split()
+    conn.logout()
+    assert "MOVE" in offered and "UIDPLUS" in offered
+    mail.create_folder("Processed")
+    imap_mailbox.processed_folder = "Processed"
+    imap_mailbox.save()
+    mail.deliver(compose(subject="First"), compose(subject="Deleted by an agent's client"))
+    conn = mail.imap()
+    conn.select("INBOX")
+    conn.store("2", "+FLAGS.SILENT", r"(\Deleted)")  # not expunged: it can still be undeleted
+    conn.logout()
+    sent = []
+    real_command = imaplib.IMAP4._simple_command
+
+    def command(self, name, *args):
+        sent.append(f"UID {args[0].upper()}" if name == "UID" else name)
+        return real_command(self, name, *args)
+
+    monkeypatch.setattr(imaplib.IMAP4, "_simple_command", command)
+
+    report = fetch_mailbox(imap_mailbox, batch=1)  # the first message only
+
+    assert (report.stored, report.backlog, report.error) == (1, 1, "")
+    assert len(mail.messages("Processed")) == 1
+    # The other client's message is still there, flagged, not yet fetched.
+    assert [m["flags"] for m in mail.messages().values()] == [{"\\Deleted"}], sent
+    assert "UID MOVE" in sent and "UID COPY" not in sent and "EXPUNGE" not in sent, sent
 
 
 def test_two_fetches_racing_over_one_mailbox_store_each_message_once(mail, own_database, tmp_path):
