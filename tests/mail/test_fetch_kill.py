@@ -174,7 +174,7 @@ def test_a_worker_killed_mid_fetch_and_restarted_processes_and_answers_each_mail
             [first],
         )
         procs.stop(first, signal.SIGKILL)
-        stored_after_kill = probe.row(STORED)[0]
+        stored_after_kill, unrouted_after_kill, _, _ = probe.row(PROGRESS)
         flagged_after_kill = len(mail.search("KEYWORD", KEYWORD))
         assert stored_after_kill < MESSAGES, "the worker stored everything before the kill"
 
@@ -197,8 +197,8 @@ def test_a_worker_killed_mid_fetch_and_restarted_processes_and_answers_each_mail
         procs.cleanup()
     print(
         f"\n{MESSAGES} messages; killed at {at_kill}-{stored_after_kill} stored "
-        f"({flagged_after_kill} flagged); setup {built - started:.1f} s, workers "
-        f"{finished - built:.1f} s; stopped {stopped}"
+        f"({unrouted_after_kill} of them not routed, {flagged_after_kill} flagged); "
+        f"setup {built - started:.1f} s, workers {finished - built:.1f} s; stopped {stopped}"
     )
     assert stopped == {"worker-2": 0, "worker-3": 0}  # SIGTERM: a clean stop
 
