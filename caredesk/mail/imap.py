@@ -60,6 +60,10 @@ def connect(box: Mailbox) -> imaplib.IMAP4:
         conn.authenticate("XOAUTH2", lambda _challenge: token)
     else:
         conn.login(box.username, box.secret)
+    # Servers announce MOVE and UIDPLUS only once logged in (Dovecot does): ask again.
+    answer = conn.capability()
+    words = b" ".join(d for d in answer[1] if isinstance(d, bytes)).decode(errors="replace")
+    conn.caredesk_capabilities = {word.upper() for word in words.split()}
     return conn
 
 
@@ -90,7 +94,7 @@ def fetch_mailbox(box: Mailbox, *, batch: int = BATCH) -> FetchReport:
         conn = connect(box)
         try:
             _check(conn.select(_quote(box.folder)), f"select {box.folder}")
-            criteria = ("ALL",) if box.processed_folder else ("NOT", "KEYWORD", KEYWORD)
+            criteria = ("NOT", "KEYWORD", KEYWORD)
             uids = _check(conn.uid("SEARCH", None, *criteria), "search")[0].split()
             report.backlog = max(len(uids) - batch, 0)
             for uid in uids[:batch]:
@@ -118,17 +122,31 @@ def fetch_mailbox(box: Mailbox, *, batch: int = BATCH) -> FetchReport:
 
 
 def _mark(conn, box: Mailbox, uid: bytes) -> None:
-    """Only after the message is committed: move it away, or keyword it so no search finds it."""
-    if box.processed_folder:
-        caps = {c.upper() for c in getattr(conn, "capabilities", ())}
-        if "MOVE" in caps:
-            _check(conn.uid("MOVE", uid, _quote(box.processed_folder)), f"move {uid}")
-            return
-        _check(conn.uid("COPY", uid, _quote(box.processed_folder)), f"copy {uid}")
-        _check(conn.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)"), f"delete {uid}")
-        conn.expunge()
-        return
+    """Only after the message is committed: keyword it so no search finds it again, then move
+    it to the processed folder if there is one. Never a plain EXPUNGE: it would also delete
+    whatever another mail client had flagged deleted in the folder."""
     _check(conn.uid("STORE", uid, "+FLAGS.SILENT", f"({KEYWORD} \\Seen)"), f"flag {uid}")
+    if not box.processed_folder:
+        return
+    caps = getattr(conn, "caredesk_capabilities", set())
+    folder = _quote(box.processed_folder)
+    if "MOVE" in caps:
+        typ, data = conn.uid("MOVE", uid, folder)
+        if typ != "OK" and b"TRYCREATE" in b" ".join(d for d in data if isinstance(d, bytes)):
+            conn.create(folder)  # the first message ever processed: the folder is made for it
+            typ, data = conn.uid("MOVE", uid, folder)
+        _check((typ, data), f"move {uid}")
+        return
+    typ, data = conn.uid("COPY", uid, folder)
+    if typ != "OK" and b"TRYCREATE" in b" ".join(d for d in data if isinstance(d, bytes)):
+        conn.create(folder)
+        typ, data = conn.uid("COPY", uid, folder)
+    _check((typ, data), f"copy {uid}")
+    _check(conn.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)"), f"delete {uid}")
+    if "UIDPLUS" in caps:
+        _check(conn.uid("EXPUNGE", uid), f"expunge {uid}")
+    # Without UIDPLUS the copy stays flagged deleted and keyworded: never fetched again, and
+    # removed by whoever expunges the folder next.
 
 
 def _record_success(box: Mailbox, report: FetchReport, now) -> None:
