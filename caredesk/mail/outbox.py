@@ -62,7 +62,7 @@ def queue_mail(
         if thread:
             all_headers["In-Reply-To"] = f"<{thread[-1]}>"
             all_headers["References"] = " ".join(f"<{m}>" for m in thread[-10:])
-        all_headers["Reply-To"] = tokens.reply_address(settings.DEFAULT_FROM_EMAIL, incident.pk)
+        all_headers["Reply-To"] = tokens.reply_address(_support_address(incident), incident.pk)
         incident.mail_thread = [*thread, message_id][-50:]
         type(incident).objects.filter(pk=incident.pk).update(mail_thread=incident.mail_thread)
     status, reason = _suppression(to, essential=essential, automatic=automatic)
@@ -85,6 +85,17 @@ def queue_mail(
     if status == OutboundMessage.Status.QUEUED:
         _enqueue_send_on_commit()
     return message
+
+
+def _support_address(incident) -> str:
+    """The address the client wrote to (its mailbox), else the default sender."""
+    from .models import Mailbox
+
+    box = (
+        Mailbox.objects.filter(messages__incident=incident).order_by("-messages__pk").first()
+        or Mailbox.objects.filter(is_active=True).order_by("pk").first()
+    )
+    return box.address if box is not None else settings.DEFAULT_FROM_EMAIL
 
 
 def _suppression(to: str, *, essential: bool, automatic: bool) -> tuple[str, str]:
