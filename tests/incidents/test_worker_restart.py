@@ -24,16 +24,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
-import urllib.parse
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests import subprocesses
+from tests.subprocesses import Probe, own_database, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 HELPER = Path(__file__).with_name("restart_world.py")
@@ -54,119 +53,18 @@ BREACHES_AND_EVENTS = (
 @pytest.fixture
 def database_url(tmp_path):
     """A database of this test's own, on the engine the suite runs on."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'restart.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = f"caredesk_restart_{os.getpid()}_{int(time.time())}"
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with own_database(tmp_path, "restart") as url:
+        yield url
 
 
-class Probe:
-    """Counts rows from the test process through a connection of its own, while workers run."""
+class Processes(subprocesses.Processes):
+    """Workers with the shipped command, or with the one-minute jobs shortened (see above)."""
 
-    def __init__(self, url: str):
-        self.url = url
-        self.conn = None
-
-    def count(self, sql: str) -> int:
-        return self.row(sql)[0]
-
-    def row(self, sql: str) -> tuple:
-        if self.conn is None:
-            if self.url.startswith("sqlite"):
-                path = self.url.removeprefix("sqlite:///")
-                self.conn = sqlite3.connect(path, timeout=20, isolation_level=None)
-            else:
-                import psycopg
-
-                self.conn = psycopg.connect(self.url, autocommit=True)
-        return self.conn.execute(sql).fetchone()
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-
-
-class Processes:
-    """The subprocesses of the test: each logs to a file; none outlives the test."""
-
-    def __init__(self, env: dict, logs: Path):
-        self.env, self.logs, self.started = env, logs, []
-
-    def run(self, name: str, *args: str, timeout: float = 120) -> str:
-        done = subprocess.run(
-            [sys.executable, *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if done.returncode:
-            pytest.fail(f"{name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-        return done.stdout
-
-    def worker(self, name: str) -> subprocess.Popen:
+    def worker(self, name: str):
         options = ["--schedule-every", "0.2", "--interval", "0.05"]
         if REAL_SCHEDULE:
-            command = ["-m", "caredesk.cli", "worker", *options]
-        else:
-            command = [str(HELPER), "worker", "--sweep-every", SWEEP_EVERY, *options]
-        log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen(
-            [sys.executable, *command], cwd=ROOT, env=self.env, stdout=log, stderr=log
-        )
-        proc.name, proc.log = name, log
-        self.started.append(proc)
-        return proc
-
-    def stop(self, proc: subprocess.Popen, sig=signal.SIGTERM, grace: float = 15) -> int:
-        if proc.poll() is None:
-            proc.send_signal(sig)
-            try:
-                proc.wait(grace)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
-        proc.log.close()
-        return proc.returncode
-
-    def cleanup(self):
-        for proc in self.started:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-            proc.log.close()
-
-    def tail(self) -> str:
-        return "\n".join(
-            f"--- {p.name} ---\n" + "".join((self.logs / f"{p.name}.log").read_text()[-3000:])
-            for p in self.started
-        )
-
-
-def wait_for(condition, within: float, what: str, procs: Processes, running, step=0.02):
-    """Poll `condition` until it is true, while the `running` workers stay up."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        if any(proc.poll() is not None for proc in running):
-            pytest.fail(f"a worker exited while waiting for {what}\n{procs.tail()}")
-        time.sleep(step)
-    pytest.fail(f"gave up after {within:.0f} s waiting for {what}\n{procs.tail()}")
+            return self.start(name, "-m", "caredesk.cli", "worker", *options)
+        return self.start(name, str(HELPER), "worker", "--sweep-every", SWEEP_EVERY, *options)
 
 
 def test_killed_worker_restarted_records_each_breach_once(database_url, tmp_path):

@@ -32,14 +32,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import pytest
+
+from tests import subprocesses
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(os.environ.get("CAREDESK_MAIL_SCRIPTS") or ROOT.parent / "shared" / "mail")
@@ -340,22 +340,8 @@ def smtp_sink(mail, settings):
 @pytest.fixture
 def own_database(tmp_path):
     """A database of this test's own, on the engine the suite runs on, for subprocesses."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'mail.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = f"caredesk_mailtest_{os.getpid()}_{time.time_ns()}"
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with subprocesses.own_database(tmp_path, "mailtest") as url:
+        yield url
 
 
 def subprocess_env(servers: MailServers, database_url: str, var_dir: Path) -> dict:

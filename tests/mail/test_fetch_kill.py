@@ -30,14 +30,12 @@ from __future__ import annotations
 import json
 import secrets
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
+from tests import subprocesses
+from tests.subprocesses import Probe, wait_for
 
 from .conftest import KEYWORD, compose, run_python, subprocess_env
 
@@ -58,83 +56,21 @@ PROGRESS = (
 )
 
 
-class Probe:
-    """Reads the workers' database from the test process, through a connection of its own."""
+class Processes(subprocesses.Processes):
+    """Workers running the fetch and send jobs every second (see the module docstring)."""
 
-    def __init__(self, url: str):
-        self.url, self.conn = url, None
-
-    def row(self, sql: str) -> tuple:
-        if self.conn is None:
-            if self.url.startswith("sqlite"):
-                path = self.url.removeprefix("sqlite:///")
-                self.conn = sqlite3.connect(path, timeout=20, isolation_level=None)
-            else:
-                import psycopg
-
-                self.conn = psycopg.connect(self.url, autocommit=True)
-        return self.conn.execute(sql).fetchone()
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-
-
-class Processes:
-    """The test's subprocesses: each logs to a file; none outlives the test."""
-
-    def __init__(self, env: dict, logs: Path):
-        self.env, self.logs, self.started = env, logs, []
-
-    def worker(self, name: str) -> subprocess.Popen:
-        command = [str(HELPER), "worker", "--every", "1", "--schedule-every", "0.2"]
-        log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen(
-            [sys.executable, *command, "--interval", "0.05"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=log,
+    def worker(self, name: str):
+        return self.start(
+            name,
+            str(HELPER),
+            "worker",
+            "--every",
+            "1",
+            "--schedule-every",
+            "0.2",
+            "--interval",
+            "0.05",
         )
-        proc.name, proc.log = name, log
-        self.started.append(proc)
-        return proc
-
-    def stop(self, proc: subprocess.Popen, sig=signal.SIGTERM, grace: float = 20) -> int:
-        if proc.poll() is None:
-            proc.send_signal(sig)
-            try:
-                proc.wait(grace)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
-        proc.log.close()
-        return proc.returncode
-
-    def cleanup(self):
-        for proc in self.started:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-            proc.log.close()
-
-    def tail(self) -> str:
-        return "\n".join(
-            f"--- {p.name} ---\n" + (self.logs / f"{p.name}.log").read_text()[-3000:]
-            for p in self.started
-        )
-
-
-def wait_for(condition, within: float, what: str, procs: Processes, running, step=0.02):
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        if any(proc.poll() is not None for proc in running):
-            pytest.fail(f"a worker exited while waiting for {what}\n{procs.tail()}")
-        time.sleep(step)
-    pytest.fail(f"gave up after {within:.0f} s waiting for {what}\n{procs.tail()}")
 
 
 def test_a_worker_killed_mid_fetch_and_restarted_processes_and_answers_each_mail_once(
