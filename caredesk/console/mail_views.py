@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import nh3
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -248,9 +249,20 @@ def _parse(inbound: InboundMessage):
         return None, f"the parser failed: {type(exc).__name__}: {exc}"
 
 
+def _local_only(tag: str, attribute: str, value: str) -> str | None:
+    """Drop every address that would load something from elsewhere (tracking pixels): the
+    browser's preload scanner may fetch an image before a CSP meta tag takes effect."""
+    if attribute in {"src", "srcset", "background", "poster", "lowsrc", "dynsrc"}:
+        return value if value.strip().lower().startswith(("cid:", "data:")) else None
+    return value
+
+
 def _preview_document(html: str, attachments) -> str:
     """The sanitized HTML as a document of its own that loads nothing from anywhere: inline
-    images are put in as data: addresses, every other remote address is refused by its CSP."""
+    images are put in as data: addresses, remote addresses are removed and refused by its CSP."""
+    html = nh3.clean(
+        html, attribute_filter=_local_only, url_schemes={"http", "https", "mailto", "cid"}
+    )
     for item in attachments:
         if (
             item.content_id
