@@ -672,3 +672,37 @@ def close(incident: Incident, *, by, at=None) -> Event:
         old=old,
         new=incident.status,
     )
+
+
+@transaction.atomic
+def record_mail_note(incident: Incident, body: str, *, at=None, **data) -> Event:
+    """Mail that concerns the incident but is not the client speaking (an automatic reply, a
+    delivery report): on the timeline for the agent, internal, and it changes no clock."""
+    return _event(incident, Event.Kind.NOTE, at=at, body=body[:20000], internal=True, **data)
+
+
+@transaction.atomic
+def attach_files(incident: Incident, event: Event | None, files, *, at=None) -> list:
+    """Keep files that came with a message (name, content type, bytes, inline, content id)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from .models import Attachment
+
+    at = at or timezone.now()
+    return [
+        Attachment.objects.create(
+            incident=incident,
+            event=event,
+            filename=item.filename[:255],
+            content_type=item.content_type[:200],
+            size=len(item.content),
+            sha256=hashlib.sha256(item.content).hexdigest(),
+            file=ContentFile(item.content, name=item.filename[:200] or "attachment"),
+            inline=item.inline,
+            content_id=(item.content_id or "")[:250],
+            created_at=at,
+        )
+        for item in files
+    ]

@@ -14,14 +14,13 @@ import logging
 import re
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caredesk.catalog.models import ProductLine
 from caredesk.clients.models import Client, Contact
 from caredesk.incidents import actions
-from caredesk.incidents.models import Attachment, Event, Incident
+from caredesk.incidents.models import Event, Incident
 from caredesk.policy import get_policy
 
 from . import checklist, tokens
@@ -280,14 +279,12 @@ def _append(incident, inbound, parsed, contact):
 
 def _append_automatic(incident, inbound, parsed):
     """Automatic mail goes on the timeline for the agent, and never restarts a clock."""
-    event = Event.objects.create(
-        incident=incident,
-        kind=Event.Kind.NOTE,
-        internal=True,
-        created_at=timezone.now(),
-        body=f"Automatic reply from {parsed.from_addr} ({parsed.auto_reason}):\n\n"
-        f"{parsed.reply_text or parsed.text}"[:20000],
-        data={"mail": parsed.message_id, "automatic": True},
+    event = actions.record_mail_note(
+        incident,
+        f"Automatic reply from {parsed.from_addr} ({parsed.auto_reason}):\n\n"
+        f"{parsed.reply_text or parsed.text}",
+        mail=parsed.message_id,
+        automatic=True,
     )
     keep_attachments(incident, event, parsed)
 
@@ -311,29 +308,16 @@ def _bounce(inbound, parsed):
     who = ", ".join(f"{a} ({s})" for a, _, s in bounce.recipients) or "a recipient"
     if incident is None:
         return Outcome.BOUNCE, None, f"delivery report for a message we cannot place: {who}"
-    Event.objects.create(
-        incident=incident,
-        kind=Event.Kind.NOTE,
-        internal=True,
-        created_at=now,
-        body=f"Our mail could not be delivered to {who}.",
-        data={"mail": parsed.message_id, "bounce": True, "original": original},
+    actions.record_mail_note(
+        incident,
+        f"Our mail could not be delivered to {who}.",
+        at=now,
+        mail=parsed.message_id,
+        bounce=True,
+        original=original,
     )
     return Outcome.BOUNCE, incident, f"delivery report about {original}"
 
 
 def keep_attachments(incident, event, parsed) -> None:
-    now = timezone.now()
-    for item in parsed.attachments:
-        Attachment.objects.create(
-            incident=incident,
-            event=event,
-            filename=item.filename[:255],
-            content_type=item.content_type[:200],
-            size=len(item.content),
-            sha256=hashlib.sha256(item.content).hexdigest(),
-            file=ContentFile(item.content, name=item.filename[:200] or "attachment"),
-            inline=item.inline,
-            content_id=(item.content_id or "")[:250],
-            created_at=now,
-        )
+    actions.attach_files(incident, event, parsed.attachments)
