@@ -323,4 +323,5 @@ def load_demo_mail(now) -> None:
         message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
         message.set_content(body)
-        intake.route(intake.store(message.as_bytes(), source="demo").inbound)
+        stored = intake.store(message.as_bytes(), source="demo")
+        intake.route(stored.inbound, stored.parsed)

@@ -109,7 +109,7 @@ def fetch_mailbox(box: Mailbox, *, batch: int = BATCH) -> FetchReport:
                 report.stored += not stored.duplicate
                 _mark(conn, box, uid)
                 if not stored.duplicate:
-                    intake.route(stored.inbound)
+                    intake.route(stored.inbound, stored.parsed)
         finally:
             with contextlib.suppress(imaplib.IMAP4.error, OSError):
                 conn.logout()

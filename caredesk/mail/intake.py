@@ -36,6 +36,7 @@ class Stored:
 
     inbound: InboundMessage
     duplicate: bool
+    parsed: object | None = None  # the ParsedMail, None when it cannot be parsed
 
 
 def message_id_of(raw: bytes) -> tuple[str, object | None]:
@@ -54,7 +55,7 @@ def store(raw: bytes, *, source: str, mailbox=None) -> Stored:
     message_id, parsed = message_id_of(raw)
     existing = InboundMessage.objects.filter(message_id=message_id).first()
     if existing is not None:
-        return Stored(existing, True)
+        return Stored(existing, True, parsed)
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
@@ -69,12 +70,16 @@ def store(raw: bytes, *, source: str, mailbox=None) -> Stored:
                 received_at=timezone.now(),
             )
     except IntegrityError:  # another worker stored it between our look and our insert
-        return Stored(InboundMessage.objects.get(message_id=message_id), True)
-    return Stored(inbound, False)
+        return Stored(InboundMessage.objects.get(message_id=message_id), True, parsed)
+    return Stored(inbound, False, parsed)
 
 
-def route(inbound: InboundMessage) -> InboundMessage:
-    """Turn a stored message into an incident action; a message already routed is left as is."""
+def route(inbound: InboundMessage, parsed=None) -> InboundMessage:
+    """Turn a stored message into an incident action; a message already routed is left as is.
+
+    `parsed` is the message as `store` parsed it, so it is not parsed twice; without it (a
+    message stored by an earlier pass) the stored bytes are parsed here.
+    """
     from .parsing import UnparseableMail, parse
 
     with transaction.atomic():
@@ -87,7 +92,7 @@ def route(inbound: InboundMessage) -> InboundMessage:
             inbound.refresh_from_db()
             return inbound
         try:
-            parsed = parse(bytes(locked.raw))
+            parsed = parsed or parse(bytes(locked.raw))
         except UnparseableMail as exc:
             return _finish(locked, InboundMessage.Outcome.QUARANTINED, f"cannot be parsed: {exc}")
         try:

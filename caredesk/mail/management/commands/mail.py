@@ -75,15 +75,10 @@ class Command(BaseCommand):
 
 def import_one(raw: bytes, source: str) -> dict:
     """Store and route one message; the JSON fields of `mail import --json`."""
-    from caredesk.mail.parsing import UnparseableMail, parse
-
     stored = intake.store(raw, source=source)
-    inbound = stored.inbound if stored.duplicate else intake.route(stored.inbound)
+    inbound = stored.inbound if stored.duplicate else intake.route(stored.inbound, stored.parsed)
     outcome = "duplicate" if stored.duplicate else inbound.outcome or "quarantined"
-    try:
-        parsed = parse(raw)
-    except UnparseableMail:
-        parsed = None
+    parsed = stored.parsed
     return {
         "source": source,
         "message_id": inbound.message_id,
