@@ -174,6 +174,8 @@ TASKS = {
 }
 
 CAREDESK_POLICY = os.environ.get("CAREDESK_POLICY", "")
+# How often the worker fetches mail, sends the outbox and sweeps the clocks.
+CAREDESK_POLL_SECONDS = int(os.environ.get("CAREDESK_POLL_SECONDS", "60"))
 
 # Outgoing mail: SMTP when CAREDESK_SMTP_HOST is set, else files under var/mail to read.
 DEFAULT_FROM_EMAIL = os.environ.get("CAREDESK_MAIL_FROM", "support@caredesk.localhost")

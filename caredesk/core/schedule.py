@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -27,15 +28,14 @@ class PeriodicJob:
     task: str  # dotted path of a django-tasks Task
 
 
+POLL = timedelta(seconds=settings.CAREDESK_POLL_SECONDS)  # CAREDESK_POLL_SECONDS, 60 by default
 JOBS = [
     PeriodicJob(
         "catalog.retire-due-releases", timedelta(hours=1), "caredesk.catalog.tasks.retire_releases"
     ),
-    PeriodicJob(
-        "incidents.sweep-clocks", timedelta(minutes=1), "caredesk.incidents.tasks.sweep_clocks"
-    ),
-    PeriodicJob("mail.send-outbox", timedelta(minutes=1), "caredesk.mail.tasks.send_outbox"),
-    PeriodicJob("mail.fetch", timedelta(minutes=1), "caredesk.mail.tasks.fetch_mail"),
+    PeriodicJob("incidents.sweep-clocks", POLL, "caredesk.incidents.tasks.sweep_clocks"),
+    PeriodicJob("mail.send-outbox", POLL, "caredesk.mail.tasks.send_outbox"),
+    PeriodicJob("mail.fetch", POLL, "caredesk.mail.tasks.fetch_mail"),
 ]
 
 

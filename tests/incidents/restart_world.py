@@ -1,9 +1,8 @@
 """Subprocess helper of test_worker_restart.py: builds a world in a database of its own, reports
-what the workers recorded, and runs the real worker command with a shorter sweep period.
+what the workers recorded.
 
     python tests/incidents/restart_world.py build [--incidents 400]
     python tests/incidents/restart_world.py report
-    python tests/incidents/restart_world.py worker --sweep-every 1 [caredesk worker options]
 
 Each command reads DATABASE_URL (and CAREDESK_VAR_DIR) like the product does. Every incident is
 opened through `caredesk.incidents.actions`, so its clocks are those the engine computes.
@@ -250,34 +249,14 @@ def report() -> dict:
     }
 
 
-def run_worker(sweep_every: float, worker_args: list[str]) -> int:
-    """The real `caredesk worker` command, with the clock sweep (and the outbox) every
-    `sweep_every` seconds instead of every minute, so a test sees several slots in seconds."""
-    from dataclasses import replace
-
-    from caredesk import cli
-    from caredesk.core import schedule
-
-    every = timedelta(seconds=sweep_every)
-    schedule.JOBS[:] = [
-        replace(job, every=every) if job.every == timedelta(minutes=1) else job
-        for job in schedule.JOBS
-    ]
-    return cli.main(["worker", *worker_args])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build")
     b.add_argument("--incidents", type=int, default=400)
     sub.add_parser("report")
-    w = sub.add_parser("worker")
-    w.add_argument("--sweep-every", type=float, default=1.0)
     args, rest = parser.parse_known_args(argv)
     _setup()
-    if args.command == "worker":
-        return run_worker(args.sweep_every, rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "build":

@@ -13,10 +13,9 @@ instant with exactly one timeline event and one mail per recipient, and that no 
 
 The sweep job runs every minute in the product. A sweep killed midway is not retried (its task row
 stays RUNNING); what it left is done by the sweep of the next slot. To see several slots in
-seconds the workers run the real `caredesk worker` command through restart_world.py with the
-sweep period set to one second. CAREDESK_RESTART_SWEEP_EVERY=real runs `python -m caredesk.cli
-worker` unchanged, with the shipped one-minute period: the restarted worker then waits for the
-next minute (up to a minute longer).
+seconds the workers run the real `caredesk worker` command with CAREDESK_POLL_SECONDS=1;
+CAREDESK_RESTART_SWEEP_EVERY=real keeps the shipped one-minute period: the restarted worker
+then waits for the next minute (up to a minute longer).
 """
 
 from __future__ import annotations
@@ -61,10 +60,9 @@ class Processes(subprocesses.Processes):
     """Workers with the shipped command, or with the one-minute jobs shortened (see above)."""
 
     def worker(self, name: str):
-        options = ["--schedule-every", "0.2", "--interval", "0.05"]
-        if REAL_SCHEDULE:
-            return self.start(name, "-m", "caredesk.cli", "worker", *options)
-        return self.start(name, str(HELPER), "worker", "--sweep-every", SWEEP_EVERY, *options)
+        return self.start(
+            name, "-m", "caredesk.cli", "worker", "--schedule-every", "0.2", "--interval", "0.05"
+        )
 
 
 def test_killed_worker_restarted_records_each_breach_once(database_url, tmp_path):
@@ -76,6 +74,8 @@ def test_killed_worker_restarted_records_each_breach_once(database_url, tmp_path
         "CAREDESK_LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
+    if not REAL_SCHEDULE:
+        env["CAREDESK_POLL_SECONDS"] = SWEEP_EVERY
     procs, probe = Processes(env, tmp_path), Probe(database_url)
     try:
         procs.run("migrate", "-m", "caredesk.cli", "migrate", "--verbosity", "0")

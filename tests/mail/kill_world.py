@@ -1,9 +1,7 @@
 """Subprocess helper of test_fetch_kill.py and of the racing-fetch test in test_imap.py: builds
-the world in a database of their own, runs the real worker command with the one-minute jobs
-every second, races two fetches, and reports what was recorded.
+the world in a database of their own, races two fetches, and reports what was recorded.
 
     python tests/mail/kill_world.py build --contacts 40   (IMAP_* and MAIL_* from the environment)
-    python tests/mail/kill_world.py worker --every 1 [caredesk worker options]
     python tests/mail/kill_world.py race
     python tests/mail/kill_world.py report
 
@@ -154,22 +152,6 @@ def race() -> dict:
     return {"race": results, **report()}
 
 
-def run_worker(every: float, worker_args: list[str]) -> int:
-    """The real `caredesk worker` command, with the jobs that run every minute (mail fetch,
-    outbox, clock sweep) every `every` seconds."""
-    from dataclasses import replace
-
-    from caredesk import cli
-    from caredesk.core import schedule
-
-    period = timedelta(seconds=every)
-    schedule.JOBS[:] = [
-        replace(job, every=period) if job.every == timedelta(minutes=1) else job
-        for job in schedule.JOBS
-    ]
-    return cli.main(["worker", *worker_args])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,12 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--contacts", type=int, default=40)
     sub.add_parser("report")
     sub.add_parser("race")
-    w = sub.add_parser("worker")
-    w.add_argument("--every", type=float, default=1.0)
     args, rest = parser.parse_known_args(argv)
     _setup()
-    if args.command == "worker":
-        return run_worker(args.every, rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "build":

@@ -20,9 +20,9 @@ Why the real worker, with the periodic jobs every second: the product fetches ma
 the outbox from periodic jobs that run every minute; a task killed midway is not retried, the
 job of the next slot does what it left. Waiting for real minute slots would make the test take
 minutes, and a loop calling the task functions would not test the worker (its scheduler, the
-task queue, two workers claiming slots). So, as tests/incidents/test_worker_restart.py does,
-kill_world.py runs the unchanged `caredesk worker` command with the one-minute jobs (mail.fetch,
-mail.send-outbox, incidents.sweep-clocks) shortened to one second.
+task queue, two workers claiming slots). So, as tests/incidents/test_worker_restart.py does, the
+unchanged `caredesk worker` command runs with CAREDESK_POLL_SECONDS=1: the polling jobs
+(mail.fetch, mail.send-outbox, incidents.sweep-clocks) every second.
 """
 
 from __future__ import annotations
@@ -61,15 +61,7 @@ class Processes(subprocesses.Processes):
 
     def worker(self, name: str):
         return self.start(
-            name,
-            str(HELPER),
-            "worker",
-            "--every",
-            "1",
-            "--schedule-every",
-            "0.2",
-            "--interval",
-            "0.05",
+            name, "-m", "caredesk.cli", "worker", "--schedule-every", "0.2", "--interval", "0.05"
         )
 
 
@@ -77,6 +69,7 @@ def test_a_worker_killed_mid_fetch_and_restarted_processes_and_answers_each_mail
     mail, own_database, tmp_path
 ):
     env = subprocess_env(mail, own_database, tmp_path / "var")
+    env["CAREDESK_POLL_SECONDS"] = "1"  # fetch, send and sweep every second, not minute
     procs, probe = Processes(env, tmp_path), Probe(own_database)
     started = time.monotonic()
     try:
