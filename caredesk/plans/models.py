@@ -67,6 +67,12 @@ class Subscription(models.Model):
         self.ends_on = add_months(self.starts_on, self.months)
         super().save(*args, **kwargs)
 
+    def state_on(self, day: date) -> str:
+        """"upcoming", "in-force" or "ended" on `day` (the rule of `in_force_on`)."""
+        if day < self.starts_on:
+            return "upcoming"
+        return "in-force" if day < self.ends_on else "ended"
+
     @property
     def last_day(self) -> date:
         from datetime import timedelta

@@ -326,17 +326,9 @@ class PlanRow:
         return {"in-force": "ok", "ended": "neutral", "upcoming": "info"}[self.state]
 
 
-def plan_rows(subscriptions, in_force_ids: set[int], today: date) -> list[PlanRow]:
-    """Subscriptions with their state on `today`; the in-force set comes from the queryset."""
-    rows = []
-    for sub in subscriptions:
-        if sub.pk in in_force_ids:
-            state = "in-force"
-        elif sub.starts_on > today:
-            state = "upcoming"
-        else:
-            state = "ended"
-        rows.append(PlanRow(sub, state))
+def plan_rows(subscriptions, today: date) -> list[PlanRow]:
+    """Subscriptions with their state on `today`."""
+    rows = [PlanRow(sub, sub.state_on(today)) for sub in subscriptions]
     order = {"in-force": 0, "upcoming": 1, "ended": 2}
     return sorted(rows, key=lambda r: (order[r.state], -r.subscription.starts_on.toordinal()))
 

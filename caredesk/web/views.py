@@ -111,7 +111,6 @@ def client_detail(request, number):
     subscriptions = (
         Subscription.objects.visible_to(user).filter(client=client).prefetch_related("products")
     )
-    in_force = set(subscriptions.in_force_on(today).values_list("pk", flat=True))
     licences = (
         Licence.objects.visible_to(user)
         .filter(client=client)
@@ -129,7 +128,7 @@ def client_detail(request, number):
             "client": client,
             "now": now,
             "today": today,
-            "plans": presenters.plan_rows(subscriptions, in_force, today),
+            "plans": presenters.plan_rows(subscriptions, today),
             "products": presenters.entitlement_rows(engine.overview(client, now)),
             "licences": licences,
             "contacts": contacts,
