@@ -43,6 +43,17 @@ class HolidaySet:
         extra = {d for d in self.extra if d.year == year}
         return frozenset((own | extra) - self.removed)
 
+    def named(self, start: date, end: date) -> list[tuple[date, str | None]]:
+        """Every closed date in [start, end), with the holiday's name (None for an extra date)."""
+        years = range(start.year, end.year + 1)
+        found = sorted(d for year in years for d in self.dates(year) if start <= d < end)
+        names: dict = {}
+        if self.country is not None and found:
+            import holidays
+
+            names = holidays.country_holidays(self.country, subdiv=self.subdiv, years=years)
+        return [(day, names.get(day)) for day in found]
+
     def describe(self) -> str:
         """A short text for the published policy, e.g. "US holidays"."""
         if self.country is None:

@@ -64,28 +64,10 @@ def _products(slugs, names: dict[str, str]) -> list[str]:
 def _holidays(calendar, today: date, days: int = 365) -> list[dict]:
     """The closed days of a calendar from `today` for a year, with their names where known."""
     container = calendar.holidays
-    if not hasattr(container, "dates"):
+    if not hasattr(container, "named"):
         return []
-    end = today + timedelta(days=days)
-    found = sorted(
-        d
-        for year in range(today.year, end.year + 1)
-        for d in container.dates(year)
-        if today <= d < end
-    )
-    names = {}
-    country = getattr(container, "country", None)
-    if country:
-        # HolidaySet keeps dates only; the names come from the same `holidays` package.
-        import holidays
-
-        named = holidays.country_holidays(
-            country,
-            subdiv=getattr(container, "subdiv", None),
-            years=range(today.year, end.year + 1),
-        )
-        names = {d: named.get(d) for d in found}
-    return [{"day": d, "name": names.get(d) or "Support closed"} for d in found]
+    named = container.named(today, today + timedelta(days=days))
+    return [{"day": day, "name": name or "Support closed"} for day, name in named]
 
 
 def policy_context(policy: Policy, today: date) -> dict:
