@@ -120,6 +120,25 @@ def open_carol(world):
     return make
 
 
+@pytest.fixture
+def hooli(world):
+    """Premium Care in force for FootPrints, but running 10.0, which has been retired early."""
+    from datetime import timedelta
+
+    from caredesk.catalog.actions import announce_retirement, retire_due_releases
+
+    catalog = world["catalog"]
+    client = register_client("C-400", "Hooli")
+    started = date.today() - timedelta(days=60)
+    record_purchase(client, catalog["footprints"], "10.0", started, serial_number="FP-OLD")
+    subscribe(client, "premium-care", [catalog["footprints"]], starts_on=started, months=12)
+    old = catalog["footprints"].releases.get(version="10.0")
+    retires_on = date.today() - timedelta(days=1)
+    announce_retirement(old, retires_on=retires_on, announced_on=retires_on - timedelta(days=120))
+    retire_due_releases(date.today())
+    return client
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

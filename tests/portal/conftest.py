@@ -1,15 +1,11 @@
 """The portal's test helpers: signed-in browsers, incidents of the named world, more contacts."""
 
-from datetime import date, timedelta
-
 import pytest
 from django.test import Client as Browser
 
 from caredesk.accounts.models import User
-from caredesk.catalog.actions import announce_retirement, retire_due_releases
-from caredesk.clients.actions import add_contact, record_purchase, register_client
+from caredesk.clients.actions import add_contact
 from caredesk.incidents import actions
-from caredesk.plans.actions import subscribe
 
 PASSWORD = "test-pass-123"
 
@@ -66,19 +62,10 @@ def open_for(world):
 
 
 @pytest.fixture
-def hooli(world):
-    """Premium Care for FootPrints, running 10.0, which has been retired early; contact hank."""
-    catalog = world["catalog"]
-    client = register_client("C-400", "Hooli")
-    started = date.today() - timedelta(days=60)
-    record_purchase(client, catalog["footprints"], "10.0", started, serial_number="FP-OLD")
-    subscribe(client, "premium-care", [catalog["footprints"]], starts_on=started, months=12)
-    old = catalog["footprints"].releases.get(version="10.0")
-    retires_on = date.today() - timedelta(days=1)
-    announce_retirement(old, retires_on=retires_on, announced_on=retires_on - timedelta(days=120))
-    retire_due_releases(date.today())
-    contact_user(client, "hank", "Hank Hooli")
-    return client
+def hooli(hooli):
+    """The shared Hooli (Premium Care on FootPrints 10.0, retired early), with contact hank."""
+    contact_user(hooli, "hank", "Hank Hooli")
+    return hooli
 
 
 def request_data(line, **overrides) -> dict:
