@@ -93,3 +93,45 @@ def test_admin_announces_retirement_with_notice(admin_client, catalog):
     assert "retires on" in response.content.decode()
     prior.refresh_from_db()
     assert (prior.retires_on - prior.retirement_announced_on).days == 90
+
+
+def test_admin_records_a_purchase_through_the_action_and_refuses_a_wrong_release(
+    admin_client, world
+):
+    from caredesk.clients.models import Licence
+
+    catalog, before = world["catalog"], Licence.objects.count()
+    wrong = catalog["track-it"].releases.get(version="10.x")
+    response = admin_client.post(
+        "/admin/clients/licence/add/",
+        {
+            "client": world["globex"].pk,
+            "product_line": catalog["footprints"].pk,
+            "release": wrong.pk,
+            "serial_number": "X",
+            "purchased_on": "2026-06-01",
+            "seats": 1,
+            "server_os": "",
+            "database": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "is not a release of" in response.content.decode()
+    assert Licence.objects.count() == before
+    right = catalog["footprints"].releases.get(version="11.0")
+    response = admin_client.post(
+        "/admin/clients/licence/add/",
+        {
+            "client": world["globex"].pk,
+            "product_line": catalog["footprints"].pk,
+            "release": right.pk,
+            "serial_number": "FP-G",
+            "purchased_on": "2026-06-01",
+            "seats": 1,
+            "server_os": "Windows Server 2019",
+            "database": "SQL Server 2019",
+        },
+    )
+    assert response.status_code == 302
+    licence = Licence.objects.get(serial_number="FP-G")
+    assert (licence.release, licence.server_os) == (right, "Windows Server 2019")
